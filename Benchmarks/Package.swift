@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+// Benchmarks for ftte-sim, kept in a nested package so that the main build and CI do not compile them.
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import PackageDescription
+
+let package = Package(
+    name: "ftte-sim-benchmarks",
+    dependencies: [
+        .package(name: "ftte-sim", path: "../"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "kernel-bench",
+            dependencies: [
+                .product(name: "SimKernel", package: "ftte-sim"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        )
+    ]
+)

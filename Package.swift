@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// ftte-sim — a discrete-event simulator for federated learning on tiny IoT devices.
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import PackageDescription
+
+let package = Package(
+    name: "ftte-sim",
+    products: [
+        .executable(name: "ftte-sim", targets: ["ftte-sim"]),
+        .library(name: "SimKernel", targets: ["SimKernel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        // GNU Scientific Library (RNG, distributions, statistics). Debian: libgsl-dev.
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        .target(
+            name: "SimKernel",
+            dependencies: ["CGSL"]
+        ),
+        .executableTarget(
+            name: "ftte-sim",
+            dependencies: [
+                "SimKernel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SimKernelTests",
+            dependencies: ["SimKernel"]
+        ),
+    ]
+)

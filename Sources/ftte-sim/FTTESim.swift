@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import ArgumentParser
+
+/// The `ftte-sim` command: subcommands for simulation runs, sweeps and the models behind them.
+@main
+struct FTTESim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ftte-sim",
+        abstract: "Discrete-event simulator for federated learning on tiny, battery-powered IoT devices.",
+        version: ToolVersion.string,
+        subcommands: [KernelDemo.self]
+    )
+}
