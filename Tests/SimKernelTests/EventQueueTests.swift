@@ -76,6 +76,18 @@ struct EventQueueTests {
         #expect(popped == "second")
     }
 
+    @Test func ordersTimesAcrossTheWholeSignedRange() {
+        var queue = EventQueue<Int64>()
+        let times: [Int64] = [5, -3, .max, 0, .min, -1, 1, .max - 1, .min + 1]
+        for time in times { queue.insert(time, at: SimTime(nanoseconds: time)) }
+        var popped: [Int64] = []
+        while let next = queue.popFirst() {
+            #expect(next.time.nanoseconds == next.event)
+            popped.append(next.event)
+        }
+        #expect(popped == times.sorted())
+    }
+
     @Test func nextTimeSkipsCancelledEvents() {
         var queue = EventQueue<Int>()
         let early = queue.insert(1, at: .milliseconds(5))

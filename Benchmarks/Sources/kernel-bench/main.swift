@@ -6,6 +6,7 @@
 //
 // Usage: kernel-bench [OPERATIONS] [PENDING...]
 
+import Glibc
 import HeapModule
 import SimKernel
 
@@ -13,9 +14,16 @@ let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let operations = arguments.first ?? 2_000_000
 let sizes = arguments.count > 1 ? Array(arguments.dropFirst()) : [1_000, 10_000, 100_000, 1_000_000]
 
-func wallSeconds(_ body: () -> Void) -> Double {
-    let elapsed = ContinuousClock().measure(body)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+func threadCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+}
+
+func cpuSeconds(_ body: () -> Void) -> Double {
+    let start = threadCPUSeconds()
+    body()
+    return threadCPUSeconds() - start
 }
 
 /// The simulator as models use it: `run` with a handler that schedules the next event.
@@ -24,7 +32,7 @@ func holdSimulator(pending: Int, operations: Int) -> Double {
     var sim = Simulator<Int>()
     for index in 0..<pending { try! sim.schedule(index, at: .seconds(stream.exponential(mean: 1))) }
     let end = sim.eventCount + operations
-    return wallSeconds {
+    return cpuSeconds {
         sim.run(stopWhen: { $0.eventCount >= end }) { sim, event in
             try! sim.schedule(event, after: .seconds(stream.exponential(mean: 1)))
         }
@@ -47,9 +55,11 @@ func holdCollectionsHeap(pending: Int, operations: Int) -> Double {
     var sequence: UInt64 = 0
     for index in 0..<pending {
         sequence += 1
-        heap.insert(HeapEntry(time: SimTime.seconds(stream.exponential(mean: 1)).nanoseconds, sequence: sequence, payload: index))
+        heap.insert(
+            HeapEntry(
+                time: SimTime.seconds(stream.exponential(mean: 1)).nanoseconds, sequence: sequence, payload: index))
     }
-    return wallSeconds {
+    return cpuSeconds {
         for _ in 0..<operations {
             let top = heap.removeMin()
             sequence += 1
@@ -59,9 +69,24 @@ func holdCollectionsHeap(pending: Int, operations: Int) -> Double {
     }
 }
 
+/// The draws alone (Exp(1) from GSL, converted to `SimTime`): the part of every hold step that is not the queue.
+func drawsOnly(pending: Int, operations: Int) -> Double {
+    let stream = RandomStream(seed: 1)
+    var sum: Int64 = 0
+    let seconds = cpuSeconds {
+        for _ in 0..<operations { sum &+= SimTime.seconds(stream.exponential(mean: 1)).nanoseconds }
+    }
+    precondition(sum != 0)
+    return seconds
+}
+
 print("implementation,pending,events,seconds,events_per_s")
 for pending in sizes {
-    for (name, body) in [("ftte-sim Simulator", holdSimulator), ("swift-collections Heap", holdCollectionsHeap)] {
+    let implementations = [
+        ("ftte-sim Simulator", holdSimulator), ("swift-collections Heap", holdCollectionsHeap),
+        ("draws only", drawsOnly),
+    ]
+    for (name, body) in implementations {
         _ = body(pending, min(operations, 100_000))  // warm caches and the allocator
         let seconds = body(pending, operations)
         print("\(name),\(pending),\(operations),\(seconds),\(Double(operations) / seconds)")
