@@ -26,6 +26,10 @@ let package = Package(
             name: "SimKernel",
             dependencies: ["CGSL"]
         ),
+        .target(
+            name: "Federation",
+            dependencies: ["SimKernel"]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
@@ -36,6 +40,10 @@ let package = Package(
         .testTarget(
             name: "SimKernelTests",
             dependencies: ["SimKernel"]
+        ),
+        .testTarget(
+            name: "FederationTests",
+            dependencies: ["Federation", "SimKernel"]
         ),
     ]
 )

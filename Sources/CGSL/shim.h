@@ -7,6 +7,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_statistics_float.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_cblas.h>

@@ -78,6 +78,24 @@ extension RandomStream {
         return theta
     }
 
+    /// `count` distinct integers drawn uniformly from `0..<population`, in increasing order
+    /// (`gsl_ran_choose`: one pass over the population, O(population)).
+    ///
+    /// - Precondition: `0 <= count <= population <= 2^32`.
+    public func choose(_ count: Int, from population: Int) -> [UInt32] {
+        precondition(count >= 0 && count <= population && population <= 1 << 32, "choose needs 0 <= k <= n <= 2^32")
+        guard count > 0 else { return [] }
+        var source = (0..<population).map { UInt32(truncatingIfNeeded: $0) }
+        var chosen = [UInt32](repeating: 0, count: count)
+        source.withUnsafeMutableBytes { src in
+            chosen.withUnsafeMutableBytes { dest in
+                _ = gsl_ran_choose(
+                    self.rng, dest.baseAddress, count, src.baseAddress, population, MemoryLayout<UInt32>.stride)
+            }
+        }
+        return chosen
+    }
+
     /// An index drawn with probability proportional to `weights` (builds a one-off
     /// ``CategoricalTable``; make a table once when drawing repeatedly).
     public func categorical(_ weights: [Double]) throws(DistributionError) -> Int {

@@ -66,6 +66,13 @@ public enum Statistics {
         return sorted.withUnsafeBufferPointer { gsl_stats_quantile_from_sorted_data($0.baseAddress, 1, $0.count, p) }
     }
 
+    /// The population variance Σ(x − x̄)²/n of float32 values (`gsl_stats_float_tss` / n; GSL accumulates
+    /// in `long double`); 0 for no values.
+    public static func populationVariance(_ values: UnsafeBufferPointer<Float>) -> Double {
+        guard let base = values.baseAddress, !values.isEmpty else { return 0 }
+        return gsl_stats_float_tss(base, 1, values.count) / Double(values.count)
+    }
+
     /// A sorted copy (`gsl_sort`).
     static func sorted(_ values: [Double]) -> [Double] {
         var copy = values
