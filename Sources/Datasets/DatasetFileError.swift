@@ -3,7 +3,7 @@
 /// A data file could not be read or did not hold what its format promises.
 ///
 /// The message names the file and, where it helps, the line (CSV) and what was expected instead,
-/// e.g. `train-images-idx3-ubyte.gz: truncated: 1 000 bytes of pixel data, expected 7 840 000 (10000×28×28)`.
+/// e.g. `t10k-images-idx3-ubyte.gz: truncated: 1000 bytes of data, expected 7840000 (10000×28×28)`.
 public struct DatasetFileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The path of the offending file, as the caller gave it.
     public var file: String
