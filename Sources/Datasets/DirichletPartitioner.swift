@@ -2,22 +2,21 @@
 
 import SimKernel
 
-/// Label skew by a Dirichlet draw per client (Hsu, Qi & Brown 2019, "Measuring the effects of
+/// Label skew by a Dirichlet draw per client (after Hsu, Qi & Brown 2019, "Measuring the effects of
 /// non-identical data distribution for federated visual classification"): client `c` draws a label mix
-/// `q[c] ~ Dirichlet(α · p)`, where `p` is the data set's label distribution, and fills its quota
-/// (``sizes``) with samples whose label counts follow `q[c]`.
+/// `q[c] ~ Dirichlet(α · p)` and fills its quota (``sizes``) with samples whose label counts follow `q[c]`.
 ///
 /// Small α gives clients dominated by one label (α → 0: single-label clients); large α gives every client
 /// the data set's own mix (α → ∞: IID). α = 0.1 … 1 are the common non-IID settings.
 ///
-/// Clients are filled one after another from per-label pools shuffled once, without replacement. A client's
-/// label counts are its quota times its mix, rounded by the largest-remainder method (no per-sample
-/// sampling noise, so what is left for later clients keeps the data set's proportions when α is large).
-/// When a label's pool cannot cover its count, the shortfall is spread over the other labels by the same
-/// mix renormalised; when no label of the mix is left, the client draws a fresh mix
-/// `Dirichlet(α · p′)` over what remains (`p′`). So the partition is complete and disjoint; the last clients,
-/// meeting the emptiest pools, deviate most from their first draw (more so for mid-range α and few samples
-/// per label).
+/// Clients are filled one after another, without replacement, from per-label pools shuffled once. `p` is
+/// the label distribution of the samples *not yet assigned* (the data set's own for the first client).
+/// Centring each draw on what is left keeps the remaining pools in proportion — a client that took more
+/// of a label than its share leaves later clients less of it in expectation — so the last clients are about
+/// as skewed as the others instead of inheriting every earlier deviation. A client's label counts are its
+/// quota times its mix, rounded by the largest-remainder method. When a label's pool cannot cover its count,
+/// the shortfall is spread over the other labels by the same mix renormalised; when none of the mix's labels
+/// is left, the client draws a fresh mix. So the partition is complete and disjoint.
 public struct DirichletPartitioner: Partitioner {
     /// The concentration α > 0.
     public var alpha: Double
@@ -51,12 +50,10 @@ public struct DirichletPartitioner: Partitioner {
         for label in pools.indices {
             stream.shuffle(&pools[label])
         }
-        let total = Double(labels.count)
-        let prior = pools.map { Double($0.count) / total }
         var clients: [[Int]] = []
         clients.reserveCapacity(clientCount)
         for size in sizes {
-            var mix = self.drawMix(over: prior, stream: stream)
+            var mix = self.drawMix(over: Self.proportions(pools), stream: stream)
             var taken: [Int] = []
             taken.reserveCapacity(size)
             var need = size
@@ -64,8 +61,7 @@ public struct DirichletPartitioner: Partitioner {
                 let available = pools.indices.filter { !pools[$0].isEmpty && mix[$0] > 0 }
                 let mass = available.reduce(0.0) { $0 + mix[$1] }
                 guard mass > 0 else {
-                    let remaining = Double(pools.reduce(0) { $0 + $1.count })
-                    let left = pools.map { Double($0.count) / remaining }
+                    let left = Self.proportions(pools)
                     mix = self.drawMix(over: left, stream: stream)
                     if !pools.indices.contains(where: { !pools[$0].isEmpty && mix[$0] > 0 }) {
                         mix = left  // the draw underflowed everywhere; take what is left as it is
@@ -83,6 +79,12 @@ public struct DirichletPartitioner: Partitioner {
             clients.append(taken.sorted())
         }
         return Partition(clients: clients)
+    }
+
+    /// Each pool's share of the samples left in all pools.
+    private static func proportions(_ pools: [[Int]]) -> [Double] {
+        let remaining = Double(pools.reduce(0) { $0 + $1.count })
+        return pools.map { Double($0.count) / remaining }
     }
 
     /// `Dirichlet(α · p)` over the labels with `p > 0`; 0 for the others.

@@ -23,10 +23,11 @@ enum Gzip {
         }
         var output: [UInt8] = []
         // ISIZE, the last four bytes (little-endian), is the uncompressed size modulo 2^32 of the last member.
+        // Deflate expands at most about 1 032 : 1, which bounds what a damaged trailer can make us reserve.
         if compressed.count >= 18 {
             let tail = compressed.count - 4
             let size = (0..<4).reduce(0) { $0 | Int(compressed[tail + $1]) << (8 * $1) }
-            output.reserveCapacity(min(size, 1 << 31))
+            output.reserveCapacity(min(size, compressed.count * 1_032))
         }
         var stream = z_stream()
         // 15 + 16: a 32 KiB window and a gzip wrapper (RFC 1952), not zlib's own.

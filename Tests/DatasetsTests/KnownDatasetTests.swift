@@ -47,3 +47,22 @@ struct KnownDatasetTests {
         #expect(train.shape == SampleShape(channels: 1, height: 28, width: 28))
     }
 }
+
+struct DatasetChoiceTests {
+    @Test(arguments: ["embedded", "fashion-mnist", "mnist", "cifar10"])
+    func everyCommandLineNameRoundTrips(name: String) throws {
+        let choice = try #require(DatasetChoice(name: name))
+        #expect(choice.description == name)
+        #expect(choice.defaultDirectory == "data/\(name)")
+    }
+
+    @Test func unknownNamesAreRejected() {
+        #expect(DatasetChoice(name: "imagenet") == nil)
+        #expect(DatasetChoice(name: "Fashion-MNIST") == nil)
+    }
+
+    @Test func theEmbeddedChoiceIgnoresTheDirectory() throws {
+        let test = try DatasetChoice.embedded.load(.test, directory: "/nonexistent")
+        #expect(test.count == 1_000)
+    }
+}

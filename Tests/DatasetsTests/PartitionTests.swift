@@ -87,6 +87,26 @@ struct PartitionTests {
         }
     }
 
+    /// Squared distance of a client's label counts from an even split of its samples.
+    static func skew(_ counts: [Int]) -> Double {
+        let even = Double(counts.reduce(0, +)) / Double(counts.count)
+        return counts.reduce(0.0) { $0 + (Double($1) - even) * (Double($1) - even) }
+    }
+
+    /// With α = 100 a client's label shares vary by about √(0.09 / 101) ≈ 0.03; if later clients inherited
+    /// the earlier deviations, the last client's skew would be some fifty times the average. Centring each
+    /// draw on what is left keeps it near the average (about 1.6 times in expectation; 4 is far in the tail).
+    @Test func theLastClientsAreNoMoreSkewedThanTheRest() throws {
+        for seed: UInt64 in 1...3 {
+            let counts = try DirichletPartitioner(alpha: 100).partition(
+                labels: Self.labels, classCount: 10, clientCount: 50, stream: Self.stream(seed)
+            ).report(labels: Self.labels, classCount: 10).counts
+            let skews = counts.map(Self.skew)
+            let average = skews.reduce(0, +) / Double(skews.count)
+            #expect(skews.suffix(2).allSatisfy { $0 < 4 * average }, "seed \(seed): \(counts.suffix(2)), \(average)")
+        }
+    }
+
     @Test func smallerAlphaMeansPurerClients() throws {
         func meanPurity(_ alpha: Double) throws -> Double {
             let counts = try DirichletPartitioner(alpha: alpha).partition(
