@@ -143,6 +143,24 @@ struct PartitionTests {
         #expect(skew.sizes == [858, 857, 857, 857, 857, 857, 857])
     }
 
+    @Test func allZeroSizeWeightsAreAnError() {
+        let error = #expect(throws: PartitionError.self) {
+            try QuantitySkewPartitioner(sizes: .constant(0)).partition(
+                labels: Self.labels, classCount: 10, clientCount: 3, stream: Self.stream())
+        }
+        #expect(error?.problem.contains("every weight drawn from constant was 0") == true)
+    }
+
+    @Test func aDatasetPartitionsByItsOwnLabels() throws {
+        let dataset = try EmbeddedDataset.load(.test)
+        let partition = try dataset.partition(
+            using: ShardPartitioner(shardsPerClient: 1), clientCount: 10, stream: Self.stream())
+        // 1 000 samples sorted by label into 10 shards of 100: one whole class per client.
+        let counts = partition.report(labels: dataset.labels, classCount: dataset.classCount).counts
+        #expect(counts.allSatisfy { $0.sorted() == [0, 0, 0, 0, 0, 0, 0, 0, 0, 100] })
+        #expect(Set(counts.map { $0.firstIndex(of: 100) }).count == 10)
+    }
+
     @Test func largestRemainderKeepsTheTotal() {
         #expect(largestRemainder([1.5, 1.5, 1.0], total: 4) == [2, 1, 1])
         #expect(largestRemainder([0.2, 0.7, 2.1], total: 3) == [0, 1, 2])
