@@ -17,6 +17,9 @@ public enum EmbeddedDataset {
 
     /// The directory holding the subset's gzipped IDX files, inside the module's resource bundle.
     ///
+    /// SwiftPM puts the bundle (`ftte-sim_Datasets.resources`) beside the built executable and also finds it
+    /// in the build directory; a copied executable must take that directory along.
+    ///
     /// - Throws: ``DatasetFileError`` when the bundle lacks it (a damaged installation).
     public static func directory() throws(DatasetFileError) -> String {
         guard let url = Bundle.module.url(forResource: "fashion-mnist-subset", withExtension: nil) else {
