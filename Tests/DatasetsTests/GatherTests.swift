@@ -44,6 +44,15 @@ struct GatherTests {
         #expect(sum == 400 + 401 + 402 + 403)
     }
 
+    @Test func aSubsetCopiesTheChosenSamplesAndKeepsTheMetadata() {
+        let subset = self.dataset.subset([5, 1], name: "two")
+        #expect(subset.name == "two")
+        #expect(subset.count == 2)
+        #expect(subset.features == [500, 501, 502, 503, 100, 101, 102, 103])
+        #expect(subset.labels == [2, 1])
+        #expect(subset.shape == self.dataset.shape && subset.classNames == self.dataset.classNames)
+    }
+
     @Test func labelCountsCountEachClass() {
         #expect(self.dataset.labelCounts() == [3, 2, 2])
     }
