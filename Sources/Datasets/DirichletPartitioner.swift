@@ -68,7 +68,7 @@ public struct DirichletPartitioner: Partitioner {
                     }
                     continue
                 }
-                let counts = largestRemainder(available.map { Double(need) * mix[$0] / mass }, total: need)
+                let counts = largestRemainder(available.map { Double(need) * (mix[$0] / mass) }, total: need)
                 for (label, count) in zip(available, counts) {
                     let take = min(count, pools[label].count)
                     taken.append(contentsOf: pools[label].suffix(take))

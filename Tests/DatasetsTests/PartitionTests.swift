@@ -17,6 +17,8 @@ struct PartitionTests {
     static let partitioners: [(String, any Partitioner)] = [
         ("iid", IIDPartitioner()),
         ("dirichlet 0.5", DirichletPartitioner(alpha: 0.5)),
+        ("dirichlet 1e-4", DirichletPartitioner(alpha: 1e-4)),
+        ("dirichlet 1e4", DirichletPartitioner(alpha: 1e4)),
         (
             "dirichlet 0.5 skewed",
             DirichletPartitioner(alpha: 0.5, sizes: .drawn(.logNormal(mu: 0, sigma: 1), minimum: 5))
