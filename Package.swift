@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "ftte-sim", targets: ["ftte-sim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,17 @@ let package = Package(
             name: "Federation",
             dependencies: ["SimKernel"]
         ),
+        // zlib, for gzip-compressed data files. Debian: zlib1g-dev.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "Datasets",
+            dependencies: ["SimKernel", "CZlib"],
+            resources: [.copy("Resources/fashion-mnist-subset")]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
@@ -44,6 +56,10 @@ let package = Package(
         .testTarget(
             name: "FederationTests",
             dependencies: ["Federation", "SimKernel"]
+        ),
+        .testTarget(
+            name: "DatasetsTests",
+            dependencies: ["Datasets"]
         ),
     ]
 )
