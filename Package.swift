@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "ftte-sim", targets: ["ftte-sim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "Energy", targets: ["Energy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +27,11 @@ let package = Package(
             name: "SimKernel",
             dependencies: ["CGSL"]
         ),
+        // Power states, current profiles, batteries, ledgers, availability, stragglers, dropouts.
+        .target(
+            name: "Energy",
+            dependencies: ["SimKernel"]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
@@ -36,6 +42,10 @@ let package = Package(
         .testTarget(
             name: "SimKernelTests",
             dependencies: ["SimKernel"]
+        ),
+        .testTarget(
+            name: "EnergyTests",
+            dependencies: ["Energy", "SimKernel"]
         ),
     ]
 )
