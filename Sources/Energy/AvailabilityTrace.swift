@@ -76,9 +76,8 @@ public struct AvailabilityTrace: Hashable, Sendable {
     ///   - file: The name to report in errors.
     /// - Throws: ``TraceError`` naming the file, the line and what was expected.
     public init(csv text: String, file: String) throws(TraceError) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
+        // "\r\n" is one Character in Swift, so splitting on newline characters handles LF and CRLF alike.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         if lines.last?.isEmpty == true { lines.removeLast() }
         guard let first = lines.first else {
             throw TraceError(file: file, line: 1, expected: "the header \"\(Self.header)\" (the file is empty)")

@@ -1,40 +1,40 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-/// An amount of electrical energy, exact: a whole number of nA·ns·mV (10⁻²⁷ J).
+/// An amount of electrical energy, exact: a whole number of zeptojoules (1 zJ = 1 nA × 1 ns × 1 mV = 10⁻²¹ J).
 ///
 /// Energy = ``Charge`` (whole aC) × ``Voltage`` (whole mV), so summing energy over state intervals
-/// never rounds; only the conversion to joules for output does. `Int128` holds ±1.7 × 10¹¹ J.
+/// never rounds; only the conversion to joules for output does. `Int128` holds ±1.7 × 10¹⁷ J.
 @frozen
 public struct ElectricalEnergy: Hashable, Comparable, Sendable {
-    /// The energy in units of 10⁻²⁷ J (one nanoampere for one nanosecond at one millivolt).
-    public var nanoampereNanosecondMillivolts: Int128
+    /// The energy in zeptojoules (10⁻²¹ J: one nanoampere for one nanosecond at one millivolt).
+    public var zeptojoules: Int128
 
-    /// Creates an energy from its count of 10⁻²⁷ J units.
+    /// Creates an energy of `zeptojoules` zJ.
     @inlinable
-    public init(nanoampereNanosecondMillivolts: Int128) {
-        self.nanoampereNanosecondMillivolts = nanoampereNanosecondMillivolts
+    public init(zeptojoules: Int128) {
+        self.zeptojoules = zeptojoules
     }
 
     /// The energy `charge` carries through `voltage`, exactly.
     @inlinable
     public init(charge: Charge, voltage: Voltage) {
-        self.nanoampereNanosecondMillivolts = charge.attocoulombs * Int128(voltage.millivolts)
+        self.zeptojoules = charge.attocoulombs * Int128(voltage.millivolts)
     }
 
     /// No energy.
-    public static let zero = ElectricalEnergy(nanoampereNanosecondMillivolts: 0)
+    public static let zero = ElectricalEnergy(zeptojoules: 0)
 
     /// The energy in joules (for output: CSV `_J`). Nearest `Double`.
     @inlinable
-    public var joules: Double { Double(self.nanoampereNanosecondMillivolts) / 1e27 }
+    public var joules: Double { Double(self.zeptojoules) / 1e21 }
 
     /// The energy in millijoules (for output: CSV `_mJ`). Nearest `Double`.
     @inlinable
-    public var millijoules: Double { Double(self.nanoampereNanosecondMillivolts) / 1e24 }
+    public var millijoules: Double { Double(self.zeptojoules) / 1e18 }
 
     @inlinable
     public static func < (lhs: ElectricalEnergy, rhs: ElectricalEnergy) -> Bool {
-        lhs.nanoampereNanosecondMillivolts < rhs.nanoampereNanosecondMillivolts
+        lhs.zeptojoules < rhs.zeptojoules
     }
 }
 
@@ -42,12 +42,12 @@ extension ElectricalEnergy: AdditiveArithmetic {
     @inlinable
     public static func + (lhs: ElectricalEnergy, rhs: ElectricalEnergy) -> ElectricalEnergy {
         ElectricalEnergy(
-            nanoampereNanosecondMillivolts: lhs.nanoampereNanosecondMillivolts + rhs.nanoampereNanosecondMillivolts)
+            zeptojoules: lhs.zeptojoules + rhs.zeptojoules)
     }
 
     @inlinable
     public static func - (lhs: ElectricalEnergy, rhs: ElectricalEnergy) -> ElectricalEnergy {
         ElectricalEnergy(
-            nanoampereNanosecondMillivolts: lhs.nanoampereNanosecondMillivolts - rhs.nanoampereNanosecondMillivolts)
+            zeptojoules: lhs.zeptojoules - rhs.zeptojoules)
     }
 }
