@@ -51,6 +51,10 @@ public struct PoweredDevice: Hashable, Sendable {
     public private(set) var accountedUntil: SimTime
     /// The dropout, once the device has dropped out.
     public private(set) var dropout: Dropout?
+    /// The radio's current in its present state (priced when the state was entered).
+    public private(set) var radioCurrent: Current
+    /// The MCU's current in its present state.
+    public private(set) var mcuCurrent: Current
 
     /// Creates a device in the given states at `start`.
     ///
@@ -60,7 +64,8 @@ public struct PoweredDevice: Hashable, Sendable {
         mcu: MCUState = .sleep, start: SimTime = .zero
     ) throws(ProfileError) {
         try profile.validate()
-        _ = try profile.current(for: .radio(radio))
+        self.radioCurrent = try profile.current(for: .radio(radio))
+        self.mcuCurrent = profile.mcu.current(for: mcu)
         self.id = id
         self.ledger = EnergyLedger(profile: profile)
         self.battery = battery
@@ -73,11 +78,7 @@ public struct PoweredDevice: Hashable, Sendable {
     public var isAlive: Bool { self.dropout == nil }
 
     /// The present total draw of both components.
-    public var draw: Current {
-        // Both states were priced when entered, so the lookups cannot fail.
-        let radio = (try? self.ledger.profile.current(for: .radio(self.radioState))) ?? .zero
-        return radio + self.ledger.profile.mcu.current(for: self.mcuState)
-    }
+    public var draw: Current { self.radioCurrent + self.mcuCurrent }
 
     /// When the battery would reach its cutoff if the present states were kept.
     ///
@@ -131,13 +132,15 @@ public struct PoweredDevice: Hashable, Sendable {
     ///   cannot price (checked before anything is accounted).
     @discardableResult
     public mutating func enter(_ state: RadioState, at time: SimTime) throws(LifecycleError) -> Dropout? {
+        let current: Current
         do {
-            _ = try self.ledger.profile.current(for: .radio(state))
+            current = try self.ledger.profile.current(for: .radio(state))
         } catch {
             throw .profile(error)
         }
         if let dropout = try self.advance(to: time) { return dropout }
         self.radioState = state
+        self.radioCurrent = current
         return nil
     }
 
@@ -149,6 +152,7 @@ public struct PoweredDevice: Hashable, Sendable {
     public mutating func enter(_ state: MCUState, at time: SimTime) throws(LifecycleError) -> Dropout? {
         if let dropout = try self.advance(to: time) { return dropout }
         self.mcuState = state
+        self.mcuCurrent = self.ledger.profile.mcu.current(for: state)
         return nil
     }
 
