@@ -51,6 +51,14 @@ public struct EnergyLedger: Hashable, Sendable {
         try self.record(interval.state, for: interval.duration)
     }
 
+    /// Adds state intervals in order.
+    ///
+    /// - Throws: ``ProfileError`` at the first interval the profile cannot price; the intervals before
+    ///   it stay recorded.
+    public mutating func record(contentsOf intervals: some Sequence<StateInterval>) throws(ProfileError) {
+        for interval in intervals { try self.record(interval) }
+    }
+
     /// Adds `duration` spent in `state`.
     ///
     /// - Throws: ``ProfileError`` when the profile has no current for the state; the ledger is then

@@ -26,7 +26,7 @@ public enum LifecycleError: Error, Hashable, Sendable, CustomStringConvertible {
 /// One device's power life: the states of its radio and MCU, its energy ledger, its battery, and the
 /// moment it drops out.
 ///
-/// A scenario drives it with the times of its own events: ``enter(_:at:)-(RadioState,_)`` when a
+/// A scenario drives it with the times of its own events: ``enter(_:at:)`` when a
 /// component changes state, ``harvest(_:at:)`` when a pulse arrives, ``drop(_:at:)`` for causes outside
 /// this module. Each call first accounts the time since the previous one at the old states — and if the
 /// battery reaches its cutoff in that span, the device dies *at the exact nanosecond* of the cutoff: the
@@ -74,6 +74,22 @@ public struct PoweredDevice: Hashable, Sendable {
         self.accountedUntil = start
     }
 
+    /// Creates a device powered by `supply` (a full battery, or mains) in the given states at `start`.
+    ///
+    /// - Throws: ``ProfileError`` when the profile or battery spec is invalid or the profile cannot price
+    ///   the initial states.
+    public init(
+        id: UInt64, profile: DevicePowerProfile, supply: PowerSupply, radio: RadioState = .sleep,
+        mcu: MCUState = .sleep, start: SimTime = .zero
+    ) throws(ProfileError) {
+        let battery: Battery?
+        switch supply {
+        case .mains: battery = nil
+        case .battery(let spec): battery = try Battery(spec: spec)
+        }
+        try self.init(id: id, profile: profile, battery: battery, radio: radio, mcu: mcu, start: start)
+    }
+
     /// Whether the device is still in the run.
     public var isAlive: Bool { self.dropout == nil }
 
@@ -105,9 +121,12 @@ public struct PoweredDevice: Hashable, Sendable {
         }
         var span = time - self.accountedUntil
         var died = false
-        if self.battery != nil, let cutoff = self.battery!.discharge(at: self.draw, for: span) {
-            span = cutoff
-            died = true
+        if var battery = self.battery {
+            if let cutoff = battery.discharge(at: self.draw, for: span) {
+                span = cutoff
+                died = true
+            }
+            self.battery = battery
         }
         do {
             try self.ledger.record(.radio(self.radioState), for: span)

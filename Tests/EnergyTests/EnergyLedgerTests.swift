@@ -28,7 +28,7 @@ struct EnergyLedgerTests {
     @Test func energyEqualsTheSumOverStatesOfPowerTimesTime() throws {
         let intervals = try self.randomIntervals(count: 5_000, seed: 42)
         var ledger = EnergyLedger(profile: self.profile)
-        for interval in intervals { try ledger.record(interval) }
+        try ledger.record(contentsOf: intervals)
 
         // Independent truth 1, exact: Σ I[nA] · t[ns] · V[mV] over the intervals, from the datasheet
         // figures, in 128-bit integers.
@@ -95,8 +95,7 @@ struct EnergyLedgerTests {
     }
 
     @Test func aDevicesBatteryDeliversExactlyTheChargeItsLedgerRecords() throws {
-        var device = try PoweredDevice(
-            id: 3, profile: self.profile, battery: try Battery(spec: .twoAAAlkaline))
+        var device = try PoweredDevice(id: 3, profile: self.profile, supply: .battery(.twoAAAlkaline))
         let stream = RandomStream(seed: 9)
         var now = SimTime.zero
         for _ in 0..<2_000 {
