@@ -110,3 +110,61 @@ struct AvailabilityTests {
         #expect(throws: TraceError.self) { try AvailabilityTrace.load(path: path + ".missing") }
     }
 }
+
+struct AvailabilityCursorTests {
+    let trace: AvailabilityTrace
+
+    init() throws {
+        self.trace = try AvailabilityTrace(
+            csv: "device_id,start_s,end_s\n1,10,20\n1,20,30\n1,50,60\n2,0,5\n", file: "cursor.csv")
+    }
+
+    func changes(_ cursor: inout AvailabilityCursor) -> [(SimTime, Bool)] {
+        var changes: [(SimTime, Bool)] = []
+        while let change = cursor.advance() { changes.append((change.time, change.isOnline)) }
+        return changes
+    }
+
+    @Test func aTraceCursorReportsEachWindowEdgeOnceAndMergesTouchingWindows() throws {
+        var cursor = try AvailabilityCursor(model: .trace(self.trace, absent: .error), device: 1, stream: nil)
+        #expect(!cursor.isOnline)
+        let changes = self.changes(&cursor)
+        let seconds = changes.map { ($0.0.seconds, $0.1) }
+        #expect(seconds.map(\.0) == [10, 30, 50, 60])
+        #expect(seconds.map(\.1) == [true, false, true, false])
+        #expect(cursor.nextChange == nil)
+
+        var late = try AvailabilityCursor(
+            model: .trace(self.trace, absent: .error), device: 1, stream: nil, start: .seconds(25 as Int64))
+        #expect(late.isOnline)
+        #expect(self.changes(&late).map(\.0) == [.seconds(30 as Int64), .seconds(50 as Int64), .seconds(60 as Int64)])
+    }
+
+    @Test func aDeviceAbsentFromTheTraceFollowsThePolicy() throws {
+        #expect(try AvailabilityCursor(model: .trace(self.trace, absent: .online), device: 9, stream: nil).isOnline)
+        #expect(try !AvailabilityCursor(model: .trace(self.trace, absent: .offline), device: 9, stream: nil).isOnline)
+        #expect(throws: AvailabilityError.self) {
+            try AvailabilityCursor(model: .trace(self.trace, absent: .error), device: 9, stream: nil)
+        }
+        var always = try AvailabilityCursor(model: .alwaysOnline, device: 9, stream: nil)
+        let change = always.advance()
+        #expect(always.isOnline && always.nextChange == nil && change == nil)
+    }
+
+    @Test func aMarkovCursorFollowsTheDevicesProcess() throws {
+        let markov = MarkovAvailability(meanOnline: .minutes(20), meanOffline: .minutes(10))
+        let key = StreamKey(masterSeed: 1, entity: 4, purpose: "availability")
+        var cursor = try AvailabilityCursor(model: .markov(markov), device: 4, stream: RandomStream(key))
+        var process = AvailabilityProcess(model: markov, stream: RandomStream(key))
+        #expect(cursor.isOnline == process.isOnline)
+        for _ in 0..<100 {
+            let next = cursor.advance()
+            let change = try #require(next)
+            let expected = process.advance()
+            #expect(change.time == expected.time && change.isOnline == expected.isOnline)
+        }
+        #expect(throws: AvailabilityError.self) {
+            try AvailabilityCursor(model: .markov(markov), device: 4, stream: nil)
+        }
+    }
+}
