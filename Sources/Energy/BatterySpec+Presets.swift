@@ -20,17 +20,19 @@ extension BatterySpec {
 
     /// Two AA alkaline cells in series, 3.0 V.
     ///
-    /// Source: Energizer E91 (AA alkaline) product datasheet: nominal 1.5 V per cell; typical capacity
-    /// about 2 850 mAh at a 25 mA continuous drain to 0.8 V per cell (so 1.6 V for two cells; about
-    /// 114 h). To be checked against the datasheet's current revision before it backs a published number.
+    /// Source: Energizer E91 (AA alkaline) product datasheet. It prints no single rated capacity, only
+    /// capacity-versus-drain curves; read from them: about 3 000 mAh at a 25 mA constant drain to
+    /// 0.8 V per cell (1.6 V for two cells), i.e. about 120 h. Alkaline capacity falls steeply with
+    /// drain (roughly 2 000 mAh at 250 mA on the same chart); set ``peukertExponent`` to model that.
     public static let twoAAAlkaline = BatterySpec(
         name: "2xAA-alkaline",
         chemistry: "alkaline Zn-MnO2",
         nominalVolts: 3.0,
         cutoffVolts: 1.6,
-        capacityMilliampereHours: 2_850,
-        ratedDischargeHours: 114,
-        source: "Energizer E91 datasheet: ~2850 mAh at 25 mA to 0.8 V/cell; two cells in series; to be checked"
+        capacityMilliampereHours: 3_000,
+        ratedDischargeHours: 120,
+        source:
+            "Energizer E91 datasheet, capacity-vs-drain chart read at 25 mA to 0.8 V/cell (~3000 mAh); two cells in series"
     )
 
     /// A single-cell lithium-polymer pack of the given capacity: 3.7 V nominal, 3.0 V cutoff.

@@ -32,6 +32,18 @@ public struct BatterySpec: Codable, Hashable, Sendable {
     /// Where the figures come from.
     public var source: String
 
+    /// Manifest keys: units as suffixes, like the rest of the manifest (`capacity_mAh`).
+    enum CodingKeys: String, CodingKey {
+        case name
+        case chemistry
+        case nominalVolts = "nominal_V"
+        case cutoffVolts = "cutoff_V"
+        case capacityMilliampereHours = "capacity_mAh"
+        case ratedDischargeHours = "rated_discharge_h"
+        case peukertExponent = "peukert_exponent"
+        case source
+    }
+
     /// Creates a spec. Call ``validate()`` on specs that come from users.
     public init(
         name: String, chemistry: String, nominalVolts: Double, cutoffVolts: Double,

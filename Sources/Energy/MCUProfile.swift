@@ -23,6 +23,18 @@ public struct MCUProfile: Codable, Hashable, Sendable {
     /// Where the figures come from (datasheet, revision, section/table).
     public var source: String
 
+    /// Manifest keys: units as suffixes, like the rest of the manifest.
+    enum CodingKeys: String, CodingKey {
+        case name
+        case core
+        case clockMegahertz = "clock_MHz"
+        case activeMicroamperesPerMegahertz = "active_uA_per_MHz"
+        case idleMilliamperes = "idle_mA"
+        case sleepMicroamperes = "sleep_uA"
+        case supplyVolts = "supply_V"
+        case source
+    }
+
     /// Creates a profile. Call ``validate()`` on profiles that come from users.
     public init(
         name: String, core: String, clockMegahertz: Double, activeMicroamperesPerMegahertz: Double,

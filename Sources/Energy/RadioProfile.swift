@@ -13,6 +13,11 @@ public struct RadioProfile: Codable, Hashable, Sendable {
         /// The supply current at that power, in milliamperes.
         public var milliamperes: Double
 
+        enum CodingKeys: String, CodingKey {
+            case dBm
+            case milliamperes = "mA"
+        }
+
         /// Creates a level.
         public init(dBm: Int, milliamperes: Double) {
             self.dBm = dBm
@@ -34,6 +39,17 @@ public struct RadioProfile: Codable, Hashable, Sendable {
     public var sleepMilliamperes: Double
     /// Where the figures come from (datasheet, revision, section/table).
     public var source: String
+
+    /// Manifest keys: units as suffixes, like the rest of the manifest (`capacity_mAh`, `mean_on_s`).
+    enum CodingKeys: String, CodingKey {
+        case name
+        case supplyVolts = "supply_V"
+        case transmit
+        case receiveMilliamperes = "receive_mA"
+        case idleMilliamperes = "idle_mA"
+        case sleepMilliamperes = "sleep_mA"
+        case source
+    }
 
     /// Creates a profile. Call ``validate()`` on profiles that come from users.
     public init(

@@ -77,6 +77,38 @@ struct PowerProfileTests {
         #expect(throws: ProfileError.self) { try catalog.mcu(named: "Z80") }
     }
 
+    @Test func profilesDecodeFromManifestStyleKeysWithUnitSuffixes() throws {
+        let json = """
+            {"radios": [{"name": "RFM95-bench", "supply_V": 3.3, "transmit": [{"dBm": 14, "mA": 44.0}],
+                         "receive_mA": 12.0, "idle_mA": 1.6, "sleep_mA": 0.0002, "source": "bench"}],
+             "mcus": [{"name": "STM32L476@26MHz", "core": "Cortex-M4F", "clock_MHz": 26,
+                       "active_uA_per_MHz": 100, "idle_mA": 2.6, "sleep_uA": 1.4, "supply_V": 3.0,
+                       "source": "DS10198"}],
+             "batteries": [{"name": "AGM-7Ah", "chemistry": "lead-acid", "nominal_V": 12, "cutoff_V": 10.5,
+                            "capacity_mAh": 7000, "rated_discharge_h": 20, "peukert_exponent": 1.15,
+                            "source": "vendor sheet"}]}
+            """
+        struct Extension: Decodable {
+            var radios: [RadioProfile]
+            var mcus: [MCUProfile]
+            var batteries: [BatterySpec]
+        }
+        let decoded = try JSONDecoder().decode(Extension.self, from: Data(json.utf8))
+        var catalog = PowerProfileCatalog.builtIn
+        for radio in decoded.radios { try catalog.add(radio) }
+        for mcu in decoded.mcus { try catalog.add(mcu) }
+        for battery in decoded.batteries { try catalog.add(battery) }
+        #expect(try catalog.radio(named: "rfm95-bench").current(for: .transmit(dBm: 14)) == .milliamperes(44))
+        #expect(try catalog.mcu(named: "stm32l476@26mhz").current(for: .active) == .milliamperes(2.6))
+        let battery = try Battery(spec: try catalog.battery(named: "agm-7ah"))
+        // Peukert above the 350 mA rating: 7 Ah at 1.4 A lasts 20 h · (7000 / (1400 · 20))^1.15.
+        let hours = try #require(battery.timeToCutoff(at: .milliamperes(1_400))).seconds / 3_600
+        #expect(abs(hours - 20 * pow(0.25, 1.15)) < 1e-6)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(RadioProfile.self, from: Data(#"{"name": "x", "supply_V": 3}"#.utf8))
+        }
+    }
+
     @Test func invalidUserProfilesAreRejectedNamingTheField() {
         var negative = RadioProfile.sx1276
         negative.receiveMilliamperes = -1
