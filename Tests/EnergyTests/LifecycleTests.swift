@@ -25,29 +25,9 @@ struct LifecycleTests {
 
     struct World {
         var devices: [UInt64: PoweredDevice]
-        var pending: [UInt64: Set<EventHandle>] = [:]
-        var cutoffEvent: [UInt64: EventHandle] = [:]
+        var book = DeviceEventBook<Event>()
         var dropouts: [Dropout] = []
         var handled: [(time: SimTime, event: Event)] = []
-
-        mutating func schedule(_ event: Event, at time: SimTime, on sim: inout Simulator<Event>) throws {
-            let handle = try sim.schedule(event, at: time)
-            self.pending[event.device, default: []].insert(handle)
-        }
-
-        /// Keeps exactly one pending battery-cutoff event per device, at its predicted cutoff.
-        mutating func rescheduleCutoff(_ id: UInt64, on sim: inout Simulator<Event>) throws {
-            if let old = self.cutoffEvent.removeValue(forKey: id) { sim.cancel(old) }
-            if let time = self.devices[id]!.predictedCutoff() {
-                self.cutoffEvent[id] = try sim.schedule(.batteryCutoff(device: id), at: time)
-            }
-        }
-
-        mutating func record(_ dropout: Dropout, on sim: inout Simulator<Event>) {
-            self.dropouts.append(dropout)
-            for handle in self.pending.removeValue(forKey: dropout.device) ?? [] { sim.cancel(handle) }
-            if let cutoff = self.cutoffEvent.removeValue(forKey: dropout.device) { sim.cancel(cutoff) }
-        }
     }
 
     @Test func aDeviceThatDiesMidTransferDropsOutOnceForBatteryAndDoesNothingMore() throws {
@@ -64,17 +44,16 @@ struct LifecycleTests {
         ])
         var sim = Simulator<Event>()
         for id: UInt64 in [1, 2] {
-            try world.schedule(.transferStart(device: id), at: .seconds(10 as Int64), on: &sim)
-            try world.schedule(.transferEnd(device: id), at: .seconds(12 as Int64), on: &sim)
-            try world.schedule(.trainStart(device: id), at: .seconds(12 as Int64), on: &sim)
-            try world.schedule(.trainEnd(device: id), at: .seconds(100 as Int64), on: &sim)
-            try world.rescheduleCutoff(id, on: &sim)
+            try world.book.schedule(.transferStart(device: id), for: id, at: .seconds(10 as Int64), on: &sim)
+            try world.book.schedule(.transferEnd(device: id), for: id, at: .seconds(12 as Int64), on: &sim)
+            try world.book.schedule(.trainStart(device: id), for: id, at: .seconds(12 as Int64), on: &sim)
+            try world.book.schedule(.trainEnd(device: id), for: id, at: .seconds(100 as Int64), on: &sim)
+            try world.book.updateCutoff(of: world.devices[id]!, event: .batteryCutoff(device: id), on: &sim)
         }
 
         try sim.run { sim, event in
             world.handled.append((sim.now, event))
             let id = event.device
-            world.pending[id] = world.pending[id]?.filter { sim.isPending($0) }
             var device = world.devices[id]!
             let dropout: Dropout?
             switch event {
@@ -87,15 +66,16 @@ struct LifecycleTests {
             case .trainEnd:
                 dropout = try device.enter(MCUState.sleep, at: sim.now)
             case .batteryCutoff:
-                world.cutoffEvent[id] = nil
                 dropout = try device.advance(to: sim.now)
                 #expect(dropout != nil, "the predicted cutoff is exact: the battery is flat when the event fires")
             }
             world.devices[id] = device
             if let dropout {
-                world.record(dropout, on: &sim)
+                world.dropouts.append(dropout)
+                world.book.dropOut(dropout, on: &sim)
+                #expect(world.book.pendingCount(of: id, in: sim) == 0)
             } else {
-                try world.rescheduleCutoff(id, on: &sim)
+                try world.book.updateCutoff(of: device, event: .batteryCutoff(device: id), on: &sim)
             }
         }
 
