@@ -9,19 +9,22 @@ import SimKernel
 /// ``updateCutoff(of:event:on:)`` after every change to a ``PoweredDevice`` (which moves the device's one
 /// pending cutoff event to ``PoweredDevice/predictedCutoff()``), and calls ``dropOut(_:on:)`` when the
 /// device drops out, which cancels everything the device still had pending. Handles of events that
-/// have already fired are forgotten lazily.
+/// have already fired are forgotten lazily. Generic over the scenario's event type and `@inlinable`,
+/// so it specialises to that type.
 public struct DeviceEventBook<Event> {
-    private var pending: [UInt64: [EventHandle]] = [:]
-    private var pruneAt: [UInt64: Int] = [:]
-    private var cutoffs: [UInt64: EventHandle] = [:]
+    @usableFromInline var pending: [UInt64: [EventHandle]] = [:]
+    @usableFromInline var pruneAt: [UInt64: Int] = [:]
+    @usableFromInline var cutoffs: [UInt64: EventHandle] = [:]
 
     /// An empty book.
+    @inlinable
     public init() {}
 
     /// Schedules `event` for `device` at `time`.
     ///
     /// - Throws: ``SchedulingError`` if `time` is before the simulator's clock.
     /// - Complexity: amortised O(log n) (pruning fired handles is amortised over insertions).
+    @inlinable
     @discardableResult
     public mutating func schedule(
         _ event: Event, for device: UInt64, at time: SimTime, on simulator: inout Simulator<Event>
@@ -38,6 +41,7 @@ public struct DeviceEventBook<Event> {
     }
 
     /// How many of `device`'s scheduled events are still pending (cutoff event included).
+    @inlinable
     public func pendingCount(of device: UInt64, in simulator: borrowing Simulator<Event>) -> Int {
         let events = (self.pending[device] ?? []).count { simulator.isPending($0) }
         let cutoff = self.cutoffs[device].map { simulator.isPending($0) ? 1 : 0 } ?? 0
@@ -51,6 +55,7 @@ public struct DeviceEventBook<Event> {
     ///   - event: The event to deliver at the cutoff (the scenario then calls ``PoweredDevice/advance(to:)``).
     /// - Throws: ``SchedulingError`` if the predicted time is before the simulator's clock — which means
     ///   the device was not advanced to the present before asking.
+    @inlinable
     public mutating func updateCutoff(
         of device: PoweredDevice, event: Event, on simulator: inout Simulator<Event>
     ) throws(SchedulingError) {
@@ -63,6 +68,7 @@ public struct DeviceEventBook<Event> {
     /// Cancels every pending event of `dropout.device`, its cutoff event included.
     ///
     /// - Returns: How many events were cancelled.
+    @inlinable
     @discardableResult
     public mutating func dropOut(_ dropout: Dropout, on simulator: inout Simulator<Event>) -> Int {
         var cancelled = 0
