@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "ftte-sim", targets: ["ftte-sim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Energy", targets: ["Energy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +43,11 @@ let package = Package(
             dependencies: ["SimKernel", "CZlib"],
             resources: [.copy("Resources/fashion-mnist-subset")]
         ),
+        // Power states, current profiles, batteries, ledgers, availability, stragglers, dropouts.
+        .target(
+            name: "Energy",
+            dependencies: ["SimKernel"]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
@@ -60,6 +66,10 @@ let package = Package(
         .testTarget(
             name: "DatasetsTests",
             dependencies: ["Datasets"]
+        ),
+        .testTarget(
+            name: "EnergyTests",
+            dependencies: ["Energy", "SimKernel"]
         ),
     ]
 )

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Energy
+import Foundation
+import SimKernel
+import Testing
+
+struct PowerProfileTests {
+    @Test func builtInProfilesAreValidAndNameTheirSources() throws {
+        for radio in RadioProfile.builtIn {
+            try radio.validate()
+            #expect(!radio.source.isEmpty)
+        }
+        for mcu in MCUProfile.builtIn {
+            try mcu.validate()
+            #expect(!mcu.source.isEmpty)
+        }
+        for battery in BatterySpec.presets {
+            try battery.validate()
+            #expect(!battery.source.isEmpty)
+        }
+        let catalog = PowerProfileCatalog.builtIn
+        #expect(catalog.radios.count == RadioProfile.builtIn.count)
+        #expect(catalog.mcus.count == MCUProfile.builtIn.count)
+        #expect(catalog.batteries.count == BatterySpec.presets.count)
+    }
+
+    /// SX1276 datasheet Rev. 7, Table 6 (IDDT): the four rows the datasheet prints.
+    @Test(arguments: [(7, 20.0), (13, 29.0), (17, 87.0), (20, 120.0)])
+    func sx1276TransmitCurrentsAreTheDatasheetRows(dBm: Int, milliamperes: Double) throws {
+        let current = try RadioProfile.sx1276.current(for: .transmit(dBm: dBm))
+        #expect(current.nanoamperes == Int64(milliamperes * 1_000_000))
+    }
+
+    @Test func transmitCurrentIsMonotoneInOutputPowerForEveryBuiltInRadio() throws {
+        for radio in RadioProfile.builtIn {
+            let currents = try radio.transmitPowers.map { dBm throws in try radio.current(for: .transmit(dBm: dBm)) }
+            #expect(currents == currents.sorted(), "\(radio.name)")
+            #expect(try radio.current(for: .sleep) <= radio.current(for: .idle))
+        }
+    }
+
+    @Test func aTransmitPowerTheProfileLacksIsATypedErrorListingTheKnownPowers() {
+        #expect(
+            throws: ProfileError(
+                profile: "SX1276", field: "transmit",
+                expected: "a level at 10 dBm (the profile has 7, 13, 14, 17, 20 dBm)")
+        ) {
+            try RadioProfile.sx1276.current(for: .transmit(dBm: 10))
+        }
+    }
+
+    @Test func mcuActiveCurrentIsMicroamperesPerMegahertzTimesClock() {
+        // 100 µA/MHz × 80 MHz = 8 000 µA = 8 mA (DS10198 front page).
+        #expect(MCUProfile.stm32l476.current(for: .active) == Current(nanoamperes: 8_000_000))
+        // 68 mA at 240 MHz (ESP32 modem-sleep, dual core): the per-MHz figure times the clock gives it back.
+        #expect(MCUProfile.esp32.current(for: .active) == Current(nanoamperes: 68_000_000))
+        var slower = MCUProfile.stm32l476
+        slower.name = "STM32L476@16MHz"
+        slower.clockMegahertz = 16
+        #expect(slower.current(for: .active) == Current(nanoamperes: 1_600_000))
+    }
+
+    @Test func aUserProfileRoundTripsThroughJSONAndJoinsTheCatalogCaseInsensitively() throws {
+        let custom = RadioProfile(
+            name: "RFM95W-measured", supplyVolts: 3.3,
+            transmit: [.init(dBm: 14, milliamperes: 44.2), .init(dBm: 20, milliamperes: 125)],
+            receiveMilliamperes: 12.1, idleMilliamperes: 1.7, sleepMilliamperes: 0.001, source: "bench measurement")
+        let data = try JSONEncoder().encode(custom)
+        let decoded = try JSONDecoder().decode(RadioProfile.self, from: data)
+        #expect(decoded == custom)
+        var catalog = PowerProfileCatalog.builtIn
+        try catalog.add(decoded)
+        #expect(try catalog.radio(named: "rfm95w-MEASURED") == custom)
+        #expect(try catalog.radio(named: "sx1276") == .sx1276)
+        #expect(throws: ProfileError.self) { try catalog.add(RadioProfile.sx1276) }
+        #expect(throws: ProfileError.self) { try catalog.mcu(named: "Z80") }
+    }
+
+    @Test func profilesDecodeFromManifestStyleKeysWithUnitSuffixes() throws {
+        let json = """
+            {"radios": [{"name": "RFM95-bench", "supply_V": 3.3, "transmit": [{"dBm": 14, "mA": 44.0}],
+                         "receive_mA": 12.0, "idle_mA": 1.6, "sleep_mA": 0.0002, "source": "bench"}],
+             "mcus": [{"name": "STM32L476@26MHz", "core": "Cortex-M4F", "clock_MHz": 26,
+                       "active_uA_per_MHz": 100, "idle_mA": 2.6, "sleep_uA": 1.4, "supply_V": 3.0,
+                       "source": "DS10198"}],
+             "batteries": [{"name": "AGM-7Ah", "chemistry": "lead-acid", "nominal_V": 12, "cutoff_V": 10.5,
+                            "capacity_mAh": 7000, "rated_discharge_h": 20, "peukert_exponent": 1.15,
+                            "source": "vendor sheet"}]}
+            """
+        struct Extension: Decodable {
+            var radios: [RadioProfile]
+            var mcus: [MCUProfile]
+            var batteries: [BatterySpec]
+        }
+        let decoded = try JSONDecoder().decode(Extension.self, from: Data(json.utf8))
+        var catalog = PowerProfileCatalog.builtIn
+        for radio in decoded.radios { try catalog.add(radio) }
+        for mcu in decoded.mcus { try catalog.add(mcu) }
+        for battery in decoded.batteries { try catalog.add(battery) }
+        #expect(try catalog.radio(named: "rfm95-bench").current(for: .transmit(dBm: 14)) == .milliamperes(44))
+        #expect(try catalog.mcu(named: "stm32l476@26mhz").current(for: .active) == .milliamperes(2.6))
+        let battery = try Battery(spec: try catalog.battery(named: "agm-7ah"))
+        // Peukert above the 350 mA rating: 7 Ah at 1.4 A lasts 20 h · (7000 / (1400 · 20))^1.15.
+        let hours = try #require(battery.timeToCutoff(at: .milliamperes(1_400))).seconds / 3_600
+        #expect(abs(hours - 20 * pow(0.25, 1.15)) < 1e-6)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(RadioProfile.self, from: Data(#"{"name": "x", "supply_V": 3}"#.utf8))
+        }
+    }
+
+    @Test func invalidUserProfilesAreRejectedNamingTheField() {
+        var negative = RadioProfile.sx1276
+        negative.receiveMilliamperes = -1
+        #expect(
+            throws: ProfileError(
+                profile: "SX1276", field: "receiveMilliamperes", expected: "a finite number ≥ 0 (got -1.0)")
+        ) {
+            try negative.validate()
+        }
+        var duplicate = RadioProfile.sx1262
+        duplicate.transmit.append(.init(dBm: 14, milliamperes: 50))
+        #expect(throws: ProfileError.self) { try duplicate.validate() }
+        var noClock = MCUProfile.esp32
+        noClock.clockMegahertz = 0
+        #expect(throws: ProfileError.self) { try noClock.validate() }
+        var badBattery = BatterySpec.cr2032
+        badBattery.peukertExponent = 0.8
+        #expect(throws: ProfileError.self) { try badBattery.validate() }
+        badBattery.peukertExponent = 1.2
+        badBattery.ratedDischargeHours = nil
+        #expect(throws: ProfileError.self) { try badBattery.validate() }
+    }
+
+    @Test func powerStateLabelsAreStableCSVNames() {
+        #expect(PowerState.radio(.transmit(dBm: 14)).label == "radio_tx_14dBm")
+        #expect(PowerState.radio(.receive).label == "radio_rx")
+        #expect(PowerState.mcu(.active).label == "mcu_active")
+        #expect(PowerState.mcu(.sleep).label == "mcu_sleep")
+    }
+}
