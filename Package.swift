@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "ftte-sim", targets: ["ftte-sim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "TinyTrain", targets: ["TinyTrain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,16 +27,26 @@ let package = Package(
             name: "SimKernel",
             dependencies: ["CGSL"]
         ),
+        // Tiny training engine: compile-time autodiff, static memory planner, arena executor.
+        .target(
+            name: "TinyTrain",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
                 "SimKernel",
+                "TinyTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "SimKernelTests",
             dependencies: ["SimKernel"]
+        ),
+        .testTarget(
+            name: "TinyTrainTests",
+            dependencies: ["TinyTrain"]
         ),
     ]
 )
