@@ -2,13 +2,15 @@
 
 /// Assigns every tensor an offset in one arena so that tensors live at the same step never overlap.
 ///
-/// Algorithm: greedy by size with best fit (Pisarchyk & Lee, "Efficient Memory Management for Deep Neural
-/// Net Inference", 2020, §4.2). Tensors are placed largest first (ties: earlier first step, then lower index,
-/// so the result is deterministic). For each tensor, the already placed tensors whose live ranges meet its
-/// own are sorted by offset; among the gaps between them (and below the first) that are large enough, the
-/// smallest is chosen, at its lowest address; if none fits, the tensor goes just above the highest of them.
-/// The arena is the highest end. The result is at least ``Liveness/peakBytes`` (the bytes live at the busiest
-/// step) and in practice close to it; the plan reports both so the planner's overhead is visible.
+/// Algorithm: greedy best-fit placement (Pisarchyk & Lee, "Efficient Memory Management for Deep Neural
+/// Net Inference", 2020, §4.2 "greedy by size"), run under four placement orders, keeping the smallest arena.
+/// For each tensor in order, the already placed tensors whose live ranges meet its own are sorted by offset;
+/// among the gaps between them (and below the first) that are large enough, the smallest is chosen, at its
+/// lowest address; if none fits, the tensor goes just above the highest of them. The orders are: largest
+/// first; largest size × lifetime first; longest lifetime first; earliest first step first. Ties break by
+/// earlier first step, then lower index, so the result is deterministic. The arena is the highest end. The
+/// result is at least ``Liveness/peakBytes`` (the bytes live at the busiest step); the plan reports both so
+/// the planner's overhead is visible.
 public enum MemoryPlanner {
     /// One tensor to place: padded bytes and the inclusive span of steps at which it is live.
     public struct Request: Hashable, Sendable {
@@ -36,14 +38,28 @@ public enum MemoryPlanner {
     }
 
     /// Places `requests` in one arena.
-    /// - Complexity: O(n² log n) for n tensors.
+    /// - Complexity: O(n² log n) for n tensors (four passes).
     public static func place(_ requests: [Request]) -> Placement {
-        let order = requests.indices.sorted { a, b in
-            let (x, y) = (requests[a], requests[b])
-            if x.bytes != y.bytes { return x.bytes > y.bytes }
-            if x.first != y.first { return x.first < y.first }
-            return a < b
+        let keys: [(Request) -> Int] = [
+            { $0.bytes }, { $0.bytes * ($0.last - $0.first + 1) }, { $0.last - $0.first }, { -$0.first },
+        ]
+        var best: Placement?
+        for key in keys {
+            let order = requests.indices.sorted { a, b in
+                let (x, y) = (key(requests[a]), key(requests[b]))
+                if x != y { return x > y }
+                if requests[a].bytes != requests[b].bytes { return requests[a].bytes > requests[b].bytes }
+                if requests[a].first != requests[b].first { return requests[a].first < requests[b].first }
+                return a < b
+            }
+            let placement = place(requests, order: order)
+            if placement.arenaBytes < best?.arenaBytes ?? Int.max { best = placement }
         }
+        return best ?? Placement(offsets: [], arenaBytes: 0)
+    }
+
+    /// Best-fit placement in the given order.
+    static func place(_ requests: [Request], order: [Int]) -> Placement {
         var offsets = Array(repeating: 0, count: requests.count)
         var placed: [Int] = []
         var arenaBytes = 0
