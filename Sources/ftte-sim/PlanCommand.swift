@@ -13,14 +13,14 @@ struct PlanCommand: ParsableCommand {
             SPEC: comma-separated clauses applied left to right, all layers starting frozen:
               full | bias-only | none | last:K | last:K@R | NAME=w | NAME=b | NAME=f | NAME=w@R | NAME=w[i;j;k]
             (w: weights and bias, b: bias only, f: frozen, @R: first ⌈R·C⌉ output channels, [..]: listed channels).
-            Example: bias-only,last:2@0.5
+            Example: bias-only,last:2@0.5. A path ending in .yaml reads a file with a 'rules' list of clauses.
             """
     )
 
     @Option(help: "Built-in model (\(ModelZoo.names.joined(separator: ", "))) or a model file (.yaml).")
     var model: String
 
-    @Option(help: "Which parameters train: full, or a SPEC (see below).")
+    @Option(help: "Which parameters train: full, a SPEC, or a YAML file of SPEC rules (see below).")
     var update: String = "full"
 
     @Option(help: "Samples per mini-batch.")
@@ -57,7 +57,7 @@ struct PlanCommand: ParsableCommand {
         let plan: TrainingPlan
         do {
             let graph = try ModelZoo.resolve(model)
-            let spec = update == "full" ? UpdateSpec.full : try UpdateSpec(parsing: update)
+            let spec = try UpdateSpec.resolve(update)
             let capBytes = try cap.map { try ByteSize.parse($0) }
             plan = try TrainingPlan.compile(
                 graph, update: spec,
