@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 /// The scalar types the engine computes in: `Float` (production) and `Double` (gradient checks in tests).
-typealias EngineScalar = BinaryFloatingPoint & ElementaryFunctionsProviding
+typealias EngineScalar = BinaryFloatingPoint & ElementaryFunctionsProviding & SIMDScalar
 
 /// Runs a ``TrainingPlan`` in one arena of exactly ``TrainingPlan/arenaBytes`` bytes, plus a read-only buffer
 /// of ``TrainingPlan/flashBytes`` bytes for frozen parameters. Every kernel reads and writes at planned offsets.

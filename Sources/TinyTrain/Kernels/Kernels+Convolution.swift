@@ -21,11 +21,20 @@ struct ConvGeometry {
 }
 
 extension Kernels {
+    /// The element count of a tap's rows when they form one contiguous span in both input and output: stride 1,
+    /// every output column valid, and rows of equal width; `nil` otherwise.
+    @inline(__always)
+    static func contiguousSpan(_ g: ConvGeometry, rows: Range<Int>, columns: Range<Int>) -> Int? {
+        guard g.stride == 1, g.inWidth == g.outWidth, columns.count == g.outWidth, !rows.isEmpty else { return nil }
+        return rows.count * g.outWidth
+    }
+
     /// Direct convolution, no im2col (no workspace). For each sample and output channel, the output plane starts
     /// at the bias and accumulates input channel by input channel, kernel row by row, then column by column;
-    /// the innermost loop runs along an output row. The fused activation (and its mask) follows per plane.
+    /// the innermost loop runs along an output row (with stride 1, along all rows at once where they are contiguous,
+    /// eight lanes at a time). The fused activation (and its mask) follows per plane.
     /// - Parameter rows: pointer to each output channel's weights (`[in/groups][k][k]`).
-    static func convForward<Scalar: BinaryFloatingPoint>(
+    static func convForward<Scalar: EngineScalar>(
         _ g: ConvGeometry, input x: UnsafePointer<Scalar>, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
         bias: UnsafePointer<Scalar>?, output y: UnsafeMutablePointer<Scalar>, activation: Activation,
         mask: UnsafeMutablePointer<UInt8>?
@@ -48,10 +57,21 @@ extension Kernels {
                             let owRange = validRange(
                                 outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
                                 offset: kw)
+                            if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
+                                let start = ohRange.lowerBound
+                                let inStart = plane + (start - g.padding + kh) * g.inWidth - g.padding + kw
+                                axpy(weight, inStart, out + start * g.outWidth, count: span)
+                                continue
+                            }
                             for oh in ohRange {
                                 let inRow = plane + (oh * g.stride - g.padding + kh) * g.inWidth - g.padding + kw
                                 let outRow = out + oh * g.outWidth
-                                for ow in owRange { outRow[ow] += weight * inRow[ow * g.stride] }
+                                if g.stride == 1 {
+                                    let first = owRange.lowerBound
+                                    axpy(weight, inRow + first, outRow + first, count: owRange.count)
+                                } else {
+                                    for ow in owRange { outRow[ow] += weight * inRow[ow * g.stride] }
+                                }
                             }
                         }
                     }
@@ -65,7 +85,7 @@ extension Kernels {
 
     /// Input gradient: `dx[n, ic, ih, iw] += Σ w · dy` over the output positions that read it, in the forward's
     /// loop order (samples, output channels, input channels, kernel rows, kernel columns, output rows and columns).
-    static func convBackwardInput<Scalar: BinaryFloatingPoint>(
+    static func convBackwardInput<Scalar: EngineScalar>(
         _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
         inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {
@@ -86,10 +106,21 @@ extension Kernels {
                             let owRange = validRange(
                                 outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
                                 offset: kw)
+                            if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
+                                let start = ohRange.lowerBound
+                                let inStart = plane + (start - g.padding + kh) * g.inWidth - g.padding + kw
+                                axpy(weight, gradOut + start * g.outWidth, inStart, count: span)
+                                continue
+                            }
                             for oh in ohRange {
                                 let inRow = plane + (oh * g.stride - g.padding + kh) * g.inWidth - g.padding + kw
                                 let outRow = gradOut + oh * g.outWidth
-                                for ow in owRange { inRow[ow * g.stride] += weight * outRow[ow] }
+                                if g.stride == 1 {
+                                    let first = owRange.lowerBound
+                                    axpy(weight, outRow + first, inRow + first, count: owRange.count)
+                                } else {
+                                    for ow in owRange { inRow[ow * g.stride] += weight * outRow[ow] }
+                                }
                             }
                         }
                     }
@@ -99,8 +130,8 @@ extension Kernels {
     }
 
     /// Weight gradient of the trainable rows: `dW[j] += Σ_{n,oh,ow} dy[n, rows[j]] · x` (samples, then kernel
-    /// taps, then output positions). `dW` holds the trainable rows contiguously, in `trainableRows` order.
-    static func convBackwardWeights<Scalar: BinaryFloatingPoint>(
+    /// taps, then output positions; with stride 1 each span's sum is a lane-wise ``dot(_:_:count:)``). `dW` holds the trainable rows contiguously, in `trainableRows` order.
+    static func convBackwardWeights<Scalar: EngineScalar>(
         _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
         trainableRows: UnsafeBufferPointer<Int>, weightGradient dW: UnsafeMutablePointer<Scalar>
     ) {
@@ -122,10 +153,21 @@ extension Kernels {
                                 outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
                                 offset: kw)
                             var sum: Scalar = 0
-                            for oh in ohRange {
-                                let inRow = plane + (oh * g.stride - g.padding + kh) * g.inWidth - g.padding + kw
-                                let outRow = gradOut + oh * g.outWidth
-                                for ow in owRange { sum += outRow[ow] * inRow[ow * g.stride] }
+                            if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
+                                let start = ohRange.lowerBound
+                                let inStart = plane + (start - g.padding + kh) * g.inWidth - g.padding + kw
+                                sum = dot(gradOut + start * g.outWidth, inStart, count: span)
+                            } else {
+                                for oh in ohRange {
+                                    let inRow = plane + (oh * g.stride - g.padding + kh) * g.inWidth - g.padding + kw
+                                    let outRow = gradOut + oh * g.outWidth
+                                    if g.stride == 1 {
+                                        let first = owRange.lowerBound
+                                        sum += dot(outRow + first, inRow + first, count: owRange.count)
+                                    } else {
+                                        for ow in owRange { sum += outRow[ow] * inRow[ow * g.stride] }
+                                    }
+                                }
                             }
                             gradW[(icg * k + kh) * k + kw] += sum
                         }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 extension Kernels {
-    /// `y[n, o] = bias[o] + Σ_i w[o, i] · x[n, i]` (dot products in index order), then the fused activation.
-    static func linearForward<Scalar: BinaryFloatingPoint>(
+    /// `y[n, o] = bias[o] + Σ_i w[o, i] · x[n, i]` (dot products as in ``dot(_:_:count:)``), then the fused activation.
+    static func linearForward<Scalar: EngineScalar>(
         batch: Int, inFeatures: Int, outFeatures: Int, input x: UnsafePointer<Scalar>,
         rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, bias: UnsafePointer<Scalar>?,
         output y: UnsafeMutablePointer<Scalar>, activation: Activation, mask: UnsafeMutablePointer<UInt8>?
@@ -11,17 +11,14 @@ extension Kernels {
             let sample = x + n * inFeatures
             let out = y + n * outFeatures
             for o in 0..<outFeatures {
-                let w = rows[o]
-                var sum: Scalar = 0
-                for i in 0..<inFeatures { sum += w[i] * sample[i] }
-                out[o] = sum + (bias.map { $0[o] } ?? 0)
+                out[o] = dot(rows[o], sample, count: inFeatures) + (bias.map { $0[o] } ?? 0)
             }
             activate(out, count: outFeatures, activation: activation, mask: mask, maskStart: n * outFeatures)
         }
     }
 
     /// `dx[n, i] += Σ_o w[o, i] · dy[n, o]` (output features in order).
-    static func linearBackwardInput<Scalar: BinaryFloatingPoint>(
+    static func linearBackwardInput<Scalar: EngineScalar>(
         batch: Int, inFeatures: Int, outFeatures: Int, outputGradient dy: UnsafePointer<Scalar>,
         rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {
@@ -30,14 +27,13 @@ extension Kernels {
             for o in 0..<outFeatures {
                 let gradient = dy[n * outFeatures + o]
                 if gradient == 0 { continue }
-                let w = rows[o]
-                for i in 0..<inFeatures { gradIn[i] += w[i] * gradient }
+                axpy(gradient, rows[o], gradIn, count: inFeatures)
             }
         }
     }
 
     /// `dW[j, i] += Σ_n dy[n, rows[j]] · x[n, i]` for the trainable rows (samples in order).
-    static func linearBackwardWeights<Scalar: BinaryFloatingPoint>(
+    static func linearBackwardWeights<Scalar: EngineScalar>(
         batch: Int, inFeatures: Int, outFeatures: Int, outputGradient dy: UnsafePointer<Scalar>,
         input x: UnsafePointer<Scalar>, trainableRows: UnsafeBufferPointer<Int>,
         weightGradient dW: UnsafeMutablePointer<Scalar>
@@ -47,8 +43,7 @@ extension Kernels {
             for (j, o) in trainableRows.enumerated() {
                 let gradient = dy[n * outFeatures + o]
                 if gradient == 0 { continue }
-                let gradW = dW + j * inFeatures
-                for i in 0..<inFeatures { gradW[i] += gradient * sample[i] }
+                axpy(gradient, sample, dW + j * inFeatures, count: inFeatures)
             }
         }
     }

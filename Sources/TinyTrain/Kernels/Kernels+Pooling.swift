@@ -14,7 +14,7 @@ struct PoolGeometry {
 extension Kernels {
     /// Max over each window; the first maximum in row-major window order wins. When `argmax` is given it
     /// receives the winner's window index (`kh · k + kw`, below 256 by construction).
-    static func maxPoolForward<Scalar: BinaryFloatingPoint>(
+    static func maxPoolForward<Scalar: EngineScalar>(
         _ g: PoolGeometry, input x: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>,
         argmax: UnsafeMutablePointer<UInt8>?
     ) {
@@ -41,7 +41,7 @@ extension Kernels {
     }
 
     /// Routes each output gradient to its window's argmax: `dx[argmax] += dy`.
-    static func maxPoolBackward<Scalar: BinaryFloatingPoint>(
+    static func maxPoolBackward<Scalar: EngineScalar>(
         _ g: PoolGeometry, outputGradient dy: UnsafePointer<Scalar>, argmax: UnsafePointer<UInt8>,
         inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {
@@ -59,7 +59,7 @@ extension Kernels {
     }
 
     /// Mean over each window (row-major sum, then one division).
-    static func avgPoolForward<Scalar: BinaryFloatingPoint>(
+    static func avgPoolForward<Scalar: EngineScalar>(
         _ g: PoolGeometry, input x: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
@@ -80,7 +80,7 @@ extension Kernels {
     }
 
     /// `dx += dy / k²` over each window.
-    static func avgPoolBackward<Scalar: BinaryFloatingPoint>(
+    static func avgPoolBackward<Scalar: EngineScalar>(
         _ g: PoolGeometry, outputGradient dy: UnsafePointer<Scalar>, inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
@@ -100,7 +100,7 @@ extension Kernels {
     }
 
     /// Mean of each plane.
-    static func globalAvgPoolForward<Scalar: BinaryFloatingPoint>(
+    static func globalAvgPoolForward<Scalar: EngineScalar>(
         planes: Int, plane: Int, input x: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>
     ) {
         for p in 0..<planes {
@@ -111,7 +111,7 @@ extension Kernels {
     }
 
     /// `dx += dy / plane` over each plane.
-    static func globalAvgPoolBackward<Scalar: BinaryFloatingPoint>(
+    static func globalAvgPoolBackward<Scalar: EngineScalar>(
         planes: Int, plane: Int, outputGradient dy: UnsafePointer<Scalar>,
         inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {

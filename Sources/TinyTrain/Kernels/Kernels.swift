@@ -20,7 +20,7 @@ enum Kernels {
     /// Applies `activation` in place to `count` values and, when `mask` is given, sets bit `maskStart + i` where
     /// the activation's derivative at value `i` is one (ReLU: x > 0; ReLU6: 0 < x < 6). Mask bytes start zeroed.
     @inline(__always)
-    static func activate<Scalar: BinaryFloatingPoint>(
+    static func activate<Scalar: EngineScalar>(
         _ values: UnsafeMutablePointer<Scalar>, count: Int, activation: Activation, mask: UnsafeMutablePointer<UInt8>?,
         maskStart: Int
     ) {
@@ -57,35 +57,35 @@ enum Kernels {
     }
 
     /// Zeroes `gradient[i]` where mask bit `i` is clear (the backward of a masked activation, in place).
-    static func applyMask<Scalar: BinaryFloatingPoint>(
+    static func applyMask<Scalar: EngineScalar>(
         _ gradient: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafePointer<UInt8>
     ) {
         for i in 0..<count where mask[i &>> 3] & (UInt8(1) &<< UInt8(i & 7)) == 0 { gradient[i] = 0 }
     }
 
     /// `dx[i] += mask bit i ? dy[i] : 0`.
-    static func maskedAccumulate<Scalar: BinaryFloatingPoint>(
+    static func maskedAccumulate<Scalar: EngineScalar>(
         _ dy: UnsafePointer<Scalar>, into dx: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafePointer<UInt8>
     ) {
         for i in 0..<count where mask[i &>> 3] & (UInt8(1) &<< UInt8(i & 7)) != 0 { dx[i] += dy[i] }
     }
 
     /// `y[i] = a[i] + b[i]`.
-    static func add<Scalar: BinaryFloatingPoint>(
+    static func add<Scalar: EngineScalar>(
         _ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, count: Int
     ) {
         for i in 0..<count { y[i] = a[i] + b[i] }
     }
 
     /// `dx[i] += dy[i]`.
-    static func accumulate<Scalar: BinaryFloatingPoint>(
+    static func accumulate<Scalar: EngineScalar>(
         _ dy: UnsafePointer<Scalar>, into dx: UnsafeMutablePointer<Scalar>, count: Int
     ) {
         for i in 0..<count { dx[i] += dy[i] }
     }
 
     /// `db[c] += Σ_{n,p} dy[n, c, p]` over `batch` samples of `channels × plane` (samples, then positions).
-    static func biasGradient<Scalar: BinaryFloatingPoint>(
+    static func biasGradient<Scalar: EngineScalar>(
         _ dy: UnsafePointer<Scalar>, batch: Int, channels: Int, plane: Int, into db: UnsafeMutablePointer<Scalar>
     ) {
         for n in 0..<batch {
@@ -100,7 +100,7 @@ enum Kernels {
 
     /// SGD step on `count` parameters: without momentum `w −= lr · g`; with momentum μ (PyTorch's form)
     /// `v = μ · v + g; w −= lr · v`.
-    static func sgd<Scalar: BinaryFloatingPoint>(
+    static func sgd<Scalar: EngineScalar>(
         _ w: UnsafeMutablePointer<Scalar>, gradient g: UnsafePointer<Scalar>, velocity v: UnsafeMutablePointer<Scalar>?,
         count: Int, learningRate: Scalar, momentum: Scalar
     ) {
