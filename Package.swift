@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SimKernel", targets: ["SimKernel"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Energy", targets: ["Energy"]),
+        .library(name: "TinyTrain", targets: ["TinyTrain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,10 +49,16 @@ let package = Package(
             name: "Energy",
             dependencies: ["SimKernel"]
         ),
+        // Tiny training engine: compile-time autodiff, static memory planner, arena executor.
+        .target(
+            name: "TinyTrain",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
                 "SimKernel",
+                "TinyTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +77,10 @@ let package = Package(
         .testTarget(
             name: "EnergyTests",
             dependencies: ["Energy", "SimKernel"]
+        ),
+        .testTarget(
+            name: "TinyTrainTests",
+            dependencies: ["TinyTrain"]
         ),
     ]
 )

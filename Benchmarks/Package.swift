@@ -18,6 +18,10 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
-        )
+        ),
+        .executableTarget(
+            name: "train-bench",
+            dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
+        ),
     ]
 )

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import ArgumentParser
+import Foundation
+import TinyTrain
+
+/// `ftte-sim plan`: compiles a model's training step and prints its static memory plan.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print the static training-memory plan of a model: peak SRAM bytes, lower bound, breakdown, flash.",
+        discussion: """
+            SPEC: comma-separated clauses applied left to right, all layers starting frozen:
+              full | bias-only | none | last:K | last:K@R | NAME=w | NAME=b | NAME=f | NAME=w@R | NAME=w[i;j;k]
+            (w: weights and bias, b: bias only, f: frozen, @R: first ⌈R·C⌉ output channels, [..]: listed channels).
+            Example: bias-only,last:2@0.5. A path ending in .yaml reads a file with a 'rules' list of clauses.
+            """
+    )
+
+    @Option(help: "Built-in model (\(ModelZoo.names.joined(separator: ", "))) or a model file (.yaml).")
+    var model: String
+
+    @Option(help: "Which parameters train: full, a SPEC, or a YAML file of SPEC rules (see below).")
+    var update: String = "full"
+
+    @Option(help: "Samples per mini-batch.")
+    var batch: Int = 1
+
+    @Option(help: "SRAM cap, e.g. 256KiB or 1MiB; the command fails (exit 65) when the plan does not fit.")
+    var cap: String?
+
+    @Flag(help: "Keep an SGD momentum buffer per trainable parameter.")
+    var momentum = false
+
+    @Flag(name: .customLong("no-in-place-update"), help: "Apply all gradients after the backward pass instead.")
+    var deferredUpdate = false
+
+    @Option(help: "Output format: text or csv.")
+    var format: OutputFormat = .text
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, csv
+    }
+
+    func validate() throws {
+        guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        if let cap {
+            do {
+                _ = try ByteSize.parse(cap)
+            } catch {
+                throw ValidationError("--cap: \(error)")
+            }
+        }
+    }
+
+    func run() throws {
+        let plan: TrainingPlan
+        do {
+            let graph = try ModelZoo.resolve(model)
+            let spec = try UpdateSpec.resolve(update)
+            let capBytes = try cap.map { try ByteSize.parse($0) }
+            plan = try TrainingPlan.compile(
+                graph, update: spec,
+                options: CompileOptions(
+                    batch: batch, momentum: momentum, inPlaceUpdate: !deferredUpdate, capBytes: capBytes))
+        } catch let error as ModelError {
+            throw Self.dataError(error.description)
+        } catch let error as PlanError {
+            if case .invalidOptions = error { throw ValidationError(error.description) }
+            throw Self.dataError(error.description)
+        }
+        print(format == .text ? plan.textReport : plan.csvReport, terminator: "")
+    }
+}
+
+extension PlanCommand {
+    /// Exit status for bad input data (sysexits.h EX_DATAERR).
+    static let dataErrorExitCode: Int32 = 65
+
+    /// Prints `message` to standard error and returns the exit code 65 to throw (no stack trace).
+    static func dataError(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        return ExitCode(dataErrorExitCode)
+    }
+
+    /// RFC 4180 quoting when needed.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension TrainingPlan {
+    /// The rows of the report: name, value.
+    var reportRows: [(String, String)] {
+        var rows: [(String, String)] = [
+            ("model", model.name),
+            ("batch", String(options.batch)),
+            ("parameters", String(parameterCount)),
+            ("trainable_parameters", String(trainableParameterCount)),
+            ("peak_sram_bytes", String(arenaBytes)),
+            ("lower_bound_bytes", String(lowerBoundBytes)),
+        ]
+        for role in TensorRole.allCases { rows.append(("\(role.rawValue)_bytes", String(breakdownAtPeak[role]))) }
+        rows += [
+            ("flash_bytes", String(flashBytes)),
+            ("forward_macs", String(forwardMACs)),
+            ("backward_macs", String(backwardMACs)),
+            ("tensors", String(tensors.count)),
+            ("steps", String(steps.count)),
+        ]
+        return rows
+    }
+
+    /// Aligned `name value` lines.
+    var textReport: String {
+        let width = reportRows.map(\.0.count).max() ?? 0
+        var text = ""
+        for (name, value) in reportRows {
+            text += name + String(repeating: " ", count: width - name.count + 2) + value + "\n"
+        }
+        text += "(breakdown: bytes live at the busiest step, step \(peakStep) of \(steps.count))\n"
+        return text
+    }
+
+    /// One header row and one data row.
+    var csvReport: String {
+        reportRows.map(\.0).joined(separator: ",") + "\n"
+            + reportRows.map { PlanCommand.csvField($0.1) }.joined(separator: ",") + "\n"
+    }
+}
