@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "ftte-sim", targets: ["ftte-sim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "Radio", targets: ["Radio"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,16 +27,26 @@ let package = Package(
             name: "SimKernel",
             dependencies: ["CGSL"]
         ),
+        // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models.
+        .target(
+            name: "Radio",
+            dependencies: ["SimKernel"]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
                 "SimKernel",
+                "Radio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "SimKernelTests",
             dependencies: ["SimKernel"]
+        ),
+        .testTarget(
+            name: "RadioTests",
+            dependencies: ["Radio", "SimKernel"]
         ),
     ]
 )
