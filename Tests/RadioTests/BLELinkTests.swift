@@ -122,3 +122,35 @@ struct BLELinkTests {
         #expect(log.end! < fastAnchor)
     }
 }
+
+struct BLEConnectionTests {
+    @Test func firstTransferConnectsAndLaterOnesUseTheNextAnchor() throws {
+        let link = try BLELink(phy: .le2M, connectionInterval: .milliseconds(15), attMTU: 247)
+        var connection = try BLEConnection(link: link, streamKey: StreamKey(masterSeed: 1, entity: 3, purpose: "ble"))
+        var sim = Simulator<BLEEvent>()
+        connection.startTransfer(bytes: 2_440, direction: .uplink, at: .zero, in: &sim) { $0 }
+        var reports: [BLETransferReport] = []
+        sim.run { sim, event in
+            if let report = connection.handle(event) { reports.append(report) }
+            if reports.count == 1 && sim.pendingCount == 0 {
+                connection.startTransfer(bytes: 244, direction: .downlink, at: sim.now + .milliseconds(100), in: &sim) {
+                    $0
+                }
+            }
+        }
+        #expect(reports.count == 2)
+        let (anchor, _) = link.setup(startingAt: .zero)
+        // 10 SDUs of one fragment each; 10 exchanges of 1392 µs fit in one 15 ms event.
+        #expect(reports[0].exchanges == 10)
+        #expect(reports[0].end == anchor + link.exchangeDuration(payloadOctets: 251) * 10)
+        // The second starts at the first anchor at or after its request (anchors every 15 ms from `anchor`).
+        let requested = reports[0].end + .milliseconds(100)
+        let steps = (requested - anchor).nanoseconds / SimTime.milliseconds(15).nanoseconds + 1
+        let nextAnchor = anchor + .milliseconds(15) * steps
+        #expect(reports[1].end == nextAnchor + link.exchangeDuration(payloadOctets: 251))
+        #expect(connection.isConnected)
+        let log = connection.activity
+        #expect(log.intervals.first?.start == .zero)
+        #expect(log.end == reports[1].end)
+    }
+}
