@@ -18,6 +18,13 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
-        )
+        ),
+        .executableTarget(
+            name: "radio-bench",
+            dependencies: [
+                .product(name: "Radio", package: "ftte-sim"),
+                .product(name: "SimKernel", package: "ftte-sim"),
+            ]
+        ),
     ]
 )

@@ -19,10 +19,8 @@ extension LoRaWANNetwork {
     // MARK: Uplink scheduling
 
     /// Picks the channel and start time of the device's next frame and schedules its start.
-    mutating func scheduleNextFrame<Event>(
-        device: Int, notBefore time: SimTime, in sim: inout Simulator<Event>, wrap: (LoRaWANEvent) -> Event
-    ) {
-        guard let transfer = self.devices[device].transfer else { return }
+    mutating func scheduleNextFrame(device: Int, notBefore time: SimTime) -> ScheduledRadioEvent? {
+        guard let transfer = self.devices[device].transfer else { return nil }
         let state = self.devices[device]
         let region = self.configuration.region
         let bytes = transfer.direction == .uplink ? transfer.fragments[transfer.nextFragment] : 0
@@ -31,8 +29,7 @@ extension LoRaWANNetwork {
         if let ledger = state.fairUse {
             guard let allowed = ledger.earliestUplink(airtime: airtime, notBefore: time) else {
                 // A single frame longer than a day's allowance can never be sent.
-                self.finish(device: device, delivered: false, at: time, in: &sim, wrap: wrap)
-                return
+                return self.finish(device: device, delivered: false, at: time)
             }
             start = allowed
         }
@@ -55,17 +52,16 @@ extension LoRaWANNetwork {
             allowed != earliest
         {
             // The duty-cycle wait crossed into a day with no allowance left; try again from there.
-            self.scheduleNextFrame(device: device, notBefore: allowed, in: &sim, wrap: wrap)
-            return
+            return self.scheduleNextFrame(device: device, notBefore: allowed)
         }
         self.devices[device].frame = PlannedFrame(
             channel: channel, start: earliest, airtime: airtime, applicationBytes: bytes)
-        scheduleModelEvent(wrap(LoRaWANEvent(kind: .frameStart, device: Int32(device))), at: earliest, in: &sim)
+        return ScheduledRadioEvent(event: LoRaWANEvent(kind: .frameStart, device: Int32(device)), time: earliest)
     }
 
     /// The frame goes on the air: it now interferes with others on its channel.
-    mutating func frameStarted<Event>(device: Int, in sim: inout Simulator<Event>, wrap: (LoRaWANEvent) -> Event) {
-        guard let frame = self.devices[device].frame else { return }
+    mutating func frameStarted(device: Int, now: SimTime) -> ScheduledRadioEvent? {
+        guard let frame = self.devices[device].frame else { return nil }
         let state = self.devices[device]
         let end = frame.start + frame.airtime
         var powers: [Double] = []
@@ -74,12 +70,12 @@ extension LoRaWANNetwork {
             let loss = self.configuration.pathLoss.lossDB(distanceMeters: distance, stream: state.stream)
             powers.append(state.configuration.transmitPowerDBm - loss)
         }
-        let horizon = sim.now - self.maximumFrameAirtime
+        let horizon = now - self.maximumFrameAirtime
         self.channelFrames[frame.channel].removeAll { $0.end <= horizon }
         self.channelFrames[frame.channel].append(
             AirFrame(
                 device: Int32(device), start: frame.start, end: end, spreadingFactor: state.dataRate.spreadingFactor,
-                powersDBm: powers))
+                bandwidth: state.dataRate.bandwidth, powersDBm: powers))
         if let subBand = self.channelSubBands[frame.channel] {
             self.devices[device].dutyCycle.record(subBand: subBand, start: frame.start, airtime: frame.airtime)
         }
@@ -88,7 +84,7 @@ extension LoRaWANNetwork {
         self.devices[device].transfer?.uplinkAirtime += frame.airtime
         self.devices[device].log.record(
             .transmit(powerDBm: state.configuration.transmitPowerDBm), from: frame.start, to: end)
-        scheduleModelEvent(wrap(LoRaWANEvent(kind: .frameEnd, device: Int32(device))), at: end, in: &sim)
+        return ScheduledRadioEvent(event: LoRaWANEvent(kind: .frameEnd, device: Int32(device)), time: end)
     }
 
     // MARK: Reception
@@ -110,7 +106,7 @@ extension LoRaWANNetwork {
             var captured = true
             for other in self.channelFrames[frame.channel]
             where other.device != mine.device && other.spreadingFactor == mine.spreadingFactor
-                && other.start < mine.end && mine.start < other.end
+                && other.bandwidth == mine.bandwidth && other.start < mine.end && mine.start < other.end
             {
                 if power - other.powersDBm[gateway] < self.configuration.captureThresholdDB {
                     captured = false
@@ -195,8 +191,8 @@ extension LoRaWANNetwork {
     // MARK: End of an uplink
 
     /// The uplink ended: decide reception, downlink and receive windows, then the next step of the transfer.
-    mutating func frameEnded<Event>(device: Int, in sim: inout Simulator<Event>, wrap: (LoRaWANEvent) -> Event) {
-        guard let frame = self.devices[device].frame, var transfer = self.devices[device].transfer else { return }
+    mutating func frameEnded(device: Int) -> ScheduledRadioEvent? {
+        guard let frame = self.devices[device].frame, var transfer = self.devices[device].transfer else { return nil }
         self.devices[device].frame = nil
         let end = frame.start + frame.airtime
         let receivers = self.gatewaysReceiving(device: device, frame: frame)
@@ -279,24 +275,21 @@ extension LoRaWANNetwork {
         }
         self.devices[device].transfer = transfer
         if let delivered = finished {
-            self.finish(device: device, delivered: delivered, at: windowsEnd, in: &sim, wrap: wrap)
+            return self.finish(device: device, delivered: delivered, at: windowsEnd)
         } else {
-            self.scheduleNextFrame(device: device, notBefore: notBefore, in: &sim, wrap: wrap)
+            return self.scheduleNextFrame(device: device, notBefore: notBefore)
         }
     }
 
     /// Ends the device's transfer at `time`: the report is handed out by the `finished` event.
-    mutating func finish<Event>(
-        device: Int, delivered: Bool, at time: SimTime, in sim: inout Simulator<Event>,
-        wrap: (LoRaWANEvent) -> Event
-    ) {
-        guard let transfer = self.devices[device].transfer else { return }
+    mutating func finish(device: Int, delivered: Bool, at time: SimTime) -> ScheduledRadioEvent? {
+        guard let transfer = self.devices[device].transfer else { return nil }
         self.devices[device].pendingReport = LoRaWANTransferReport(
             device: LoRaWANDeviceID(index: device), transfer: transfer.id, direction: transfer.direction,
             bytes: transfer.bytes, start: transfer.start, end: time, delivered: delivered,
             uplinkFrames: transfer.uplinkFrames, retransmissions: transfer.retransmissions,
             downlinkFrames: transfer.downlinkFrames, uplinkAirtime: transfer.uplinkAirtime,
             downlinkAirtime: transfer.downlinkAirtime)
-        scheduleModelEvent(wrap(LoRaWANEvent(kind: .finished, device: Int32(device))), at: time, in: &sim)
+        return ScheduledRadioEvent(event: LoRaWANEvent(kind: .finished, device: Int32(device)), time: time)
     }
 }

@@ -8,6 +8,7 @@ struct AirFrame {
     var start: SimTime
     var end: SimTime
     var spreadingFactor: SpreadingFactor
+    var bandwidth: LoRaBandwidth
     /// Received power at each gateway, dBm.
     var powersDBm: [Double]
 }

@@ -152,56 +152,86 @@ public struct LoRaWANNetwork {
     ///   - wrap: puts a ``LoRaWANEvent`` into the simulator's event type.
     /// - Returns: The transfer's number for this device, as its report will carry.
     /// - Throws: ``LoRaWANTransferError`` when the device is busy, `bytes` is negative or `time` is in the past.
+    @inlinable
     @discardableResult
     public mutating func startTransfer<Event>(
         device: LoRaWANDeviceID, bytes: Int, direction: LinkDirection, at time: SimTime,
         in sim: inout Simulator<Event>, wrap: (LoRaWANEvent) -> Event
     ) throws(LoRaWANTransferError) -> Int {
-        guard bytes >= 0 else { throw LoRaWANTransferError(message: "a transfer needs a non-negative byte count") }
-        guard time >= sim.now else {
-            throw LoRaWANTransferError(message: "cannot start a transfer at \(time), before the clock (\(sim.now))")
-        }
-        guard self.devices[device.index].transfer == nil else {
-            throw LoRaWANTransferError(message: "device \(device.index) already has a transfer in progress")
-        }
-        let state = self.devices[device.index]
-        let id = state.transfersStarted
-        self.devices[device.index].transfersStarted += 1
-        let fragments =
-            direction == .uplink ? self.configuration.region.fragment(bytes: bytes, dataRate: state.dataRate) : []
-        self.devices[device.index].transfer = Transfer(
-            id: id, direction: direction, bytes: bytes, start: time, fragments: fragments,
-            remainingDownlinkBytes: direction == .downlink ? bytes : 0)
-        let notBefore = Swift.max(time, state.log.end ?? .zero)
-        if bytes == 0 {
-            self.finish(device: device.index, delivered: true, at: notBefore, in: &sim, wrap: wrap)
-        } else {
-            self.scheduleNextFrame(device: device.index, notBefore: notBefore, in: &sim, wrap: wrap)
-        }
+        let (id, next) = try self.beginTransfer(
+            device: device, bytes: bytes, direction: direction, at: time, now: sim.now)
+        if let next { scheduleModelEvent(wrap(next.event), at: next.time, in: &sim) }
         return id
     }
 
     /// Handles one of the network's events.
     ///
     /// - Returns: The report of a transfer that ended at this event's time, if one did.
+    @inlinable
     @discardableResult
     public mutating func handle<Event>(
         _ event: LoRaWANEvent, in sim: inout Simulator<Event>, wrap: (LoRaWANEvent) -> Event
     ) -> LoRaWANTransferReport? {
+        let (report, next) = self.process(event, now: sim.now)
+        if let next { scheduleModelEvent(wrap(next.event), at: next.time, in: &sim) }
+        return report
+    }
+
+    /// The non-generic body of ``startTransfer(device:bytes:direction:at:in:wrap:)``.
+    @usableFromInline
+    mutating func beginTransfer(
+        device: LoRaWANDeviceID, bytes: Int, direction: LinkDirection, at time: SimTime, now: SimTime
+    ) throws(LoRaWANTransferError) -> (Int, ScheduledRadioEvent?) {
+        guard bytes >= 0 else { throw LoRaWANTransferError(message: "a transfer needs a non-negative byte count") }
+        guard time >= now else {
+            throw LoRaWANTransferError(message: "cannot start a transfer at \(time), before the clock (\(now))")
+        }
+        guard self.devices[device.index].transfer == nil else {
+            throw LoRaWANTransferError(message: "device \(device.index) already has a transfer in progress")
+        }
+        let id = self.devices[device.index].transfersStarted
+        self.devices[device.index].transfersStarted += 1
+        let fragments =
+            direction == .uplink
+            ? self.configuration.region.fragment(bytes: bytes, dataRate: self.devices[device.index].dataRate) : []
+        self.devices[device.index].transfer = Transfer(
+            id: id, direction: direction, bytes: bytes, start: time, fragments: fragments,
+            remainingDownlinkBytes: direction == .downlink ? bytes : 0)
+        let notBefore = Swift.max(time, self.devices[device.index].log.end ?? .zero)
+        if bytes == 0 {
+            return (id, self.finish(device: device.index, delivered: true, at: notBefore))
+        }
+        return (id, self.scheduleNextFrame(device: device.index, notBefore: notBefore))
+    }
+
+    /// The non-generic body of ``handle(_:in:wrap:)``.
+    @usableFromInline
+    mutating func process(_ event: LoRaWANEvent, now: SimTime) -> (LoRaWANTransferReport?, ScheduledRadioEvent?) {
         let device = Int(event.device)
         switch event.kind {
         case .frameStart:
-            self.frameStarted(device: device, in: &sim, wrap: wrap)
-            return nil
+            return (nil, self.frameStarted(device: device, now: now))
         case .frameEnd:
-            self.frameEnded(device: device, in: &sim, wrap: wrap)
-            return nil
+            return (nil, self.frameEnded(device: device))
         case .finished:
             let report = self.devices[device].pendingReport
             self.devices[device].pendingReport = nil
             self.devices[device].transfer = nil
-            return report
+            return (report, nil)
         }
+    }
+}
+
+/// An event the model wants scheduled, before it is wrapped into the caller's event type.
+@usableFromInline
+struct ScheduledRadioEvent {
+    @usableFromInline let event: LoRaWANEvent
+    @usableFromInline let time: SimTime
+
+    @usableFromInline
+    init(event: LoRaWANEvent, time: SimTime) {
+        self.event = event
+        self.time = time
     }
 }
 
