@@ -21,12 +21,12 @@ extension LoRaWANNetwork {
     /// Picks the channel and start time of the device's next frame and schedules its start.
     mutating func scheduleNextFrame(device: Int, notBefore time: SimTime) -> ScheduledRadioEvent? {
         guard let transfer = self.devices[device].transfer else { return nil }
-        let state = self.devices[device]
         let region = self.configuration.region
         let bytes = transfer.direction == .uplink ? transfer.fragments[transfer.nextFragment] : 0
-        let airtime = region.frameAirtime(applicationBytes: bytes, dataRate: state.dataRate, direction: .uplink)
+        let airtime = region.frameAirtime(
+            applicationBytes: bytes, dataRate: self.devices[device].dataRate, direction: .uplink)
         var start = time
-        if let ledger = state.fairUse {
+        if let ledger = self.devices[device].fairUse {
             guard let allowed = ledger.earliestUplink(airtime: airtime, notBefore: time) else {
                 // A single frame longer than a day's allowance can never be sent.
                 return self.finish(device: device, delivered: false, at: time)
@@ -35,21 +35,28 @@ extension LoRaWANNetwork {
         }
         // Earliest opening over the channels; a random one among those open earliest (LoRaMac-node style).
         var earliest = SimTime.max
-        var candidates: [Int] = []
+        var ties = 0
         for channel in self.configuration.uplinkChannelsHertz.indices {
-            let open =
-                self.channelSubBands[channel].map { state.dutyCycle.earliestStart(subBand: $0, notBefore: start) }
-                ?? start
+            let open = self.channelOpening(device: device, channel: channel, notBefore: start)
             if open < earliest {
                 earliest = open
-                candidates = [channel]
+                ties = 1
             } else if open == earliest {
-                candidates.append(channel)
+                ties += 1
             }
         }
-        let channel = candidates.count == 1 ? candidates[0] : candidates[state.stream.integer(below: candidates.count)]
-        if let ledger = state.fairUse, let allowed = ledger.earliestUplink(airtime: airtime, notBefore: earliest),
-            allowed != earliest
+        var pick = ties == 1 ? 0 : self.devices[device].stream.integer(below: ties)
+        var channel = 0
+        for candidate in self.configuration.uplinkChannelsHertz.indices
+        where self.channelOpening(device: device, channel: candidate, notBefore: start) == earliest {
+            if pick == 0 {
+                channel = candidate
+                break
+            }
+            pick -= 1
+        }
+        if let ledger = self.devices[device].fairUse,
+            let allowed = ledger.earliestUplink(airtime: airtime, notBefore: earliest), allowed != earliest
         {
             // The duty-cycle wait crossed into a day with no allowance left; try again from there.
             return self.scheduleNextFrame(device: device, notBefore: allowed)
@@ -59,23 +66,31 @@ extension LoRaWANNetwork {
         return ScheduledRadioEvent(event: LoRaWANEvent(kind: .frameStart, device: Int32(device)), time: earliest)
     }
 
+    /// When `channel` is open to the device at or after `time` (its sub-band's duty cycle).
+    func channelOpening(device: Int, channel: Int, notBefore time: SimTime) -> SimTime {
+        guard let subBand = self.channelSubBands[channel] else { return time }
+        return self.devices[device].dutyCycle.earliestStart(subBand: subBand, notBefore: time)
+    }
+
     /// The frame goes on the air: it now interferes with others on its channel.
     mutating func frameStarted(device: Int, now: SimTime) -> ScheduledRadioEvent? {
         guard let frame = self.devices[device].frame else { return nil }
-        let state = self.devices[device]
         let end = frame.start + frame.airtime
+        let stream = self.devices[device].stream
+        let transmitPowerDBm = self.devices[device].configuration.transmitPowerDBm
+        let dataRate = self.devices[device].dataRate
         var powers: [Double] = []
         powers.reserveCapacity(self.configuration.gatewayCount)
-        for distance in state.configuration.gatewayDistancesMeters {
-            let loss = self.configuration.pathLoss.lossDB(distanceMeters: distance, stream: state.stream)
-            powers.append(state.configuration.transmitPowerDBm - loss)
+        for distance in self.devices[device].configuration.gatewayDistancesMeters {
+            let loss = self.configuration.pathLoss.lossDB(distanceMeters: distance, stream: stream)
+            powers.append(transmitPowerDBm - loss)
         }
         let horizon = now - self.maximumFrameAirtime
         self.channelFrames[frame.channel].removeAll { $0.end <= horizon }
         self.channelFrames[frame.channel].append(
             AirFrame(
-                device: Int32(device), start: frame.start, end: end, spreadingFactor: state.dataRate.spreadingFactor,
-                bandwidth: state.dataRate.bandwidth, powersDBm: powers))
+                device: Int32(device), start: frame.start, end: end, spreadingFactor: dataRate.spreadingFactor,
+                bandwidth: dataRate.bandwidth, powersDBm: powers))
         if let subBand = self.channelSubBands[frame.channel] {
             self.devices[device].dutyCycle.record(subBand: subBand, start: frame.start, airtime: frame.airtime)
         }
@@ -83,7 +98,7 @@ extension LoRaWANNetwork {
         self.devices[device].transfer?.uplinkFrames += 1
         self.devices[device].transfer?.uplinkAirtime += frame.airtime
         self.devices[device].log.record(
-            .transmit(powerDBm: state.configuration.transmitPowerDBm), from: frame.start, to: end)
+            .transmit(powerDBm: transmitPowerDBm), from: frame.start, to: end)
         return ScheduledRadioEvent(event: LoRaWANEvent(kind: .frameEnd, device: Int32(device)), time: end)
     }
 

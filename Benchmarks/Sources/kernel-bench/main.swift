@@ -47,7 +47,9 @@ func holdCollectionsHeap(pending: Int, operations: Int) -> Double {
     var sequence: UInt64 = 0
     for index in 0..<pending {
         sequence += 1
-        heap.insert(HeapEntry(time: SimTime.seconds(stream.exponential(mean: 1)).nanoseconds, sequence: sequence, payload: index))
+        heap.insert(
+            HeapEntry(
+                time: SimTime.seconds(stream.exponential(mean: 1)).nanoseconds, sequence: sequence, payload: index))
     }
     return wallSeconds {
         for _ in 0..<operations {

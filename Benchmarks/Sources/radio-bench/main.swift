@@ -35,10 +35,11 @@ var sim = Simulator<Event>()
 for index in 0..<deviceCount {
     let distance = max(1, radiusMeters * placement.uniform().squareRoot())
     let power = 14 - configuration.pathLoss.meanLossDB(distanceMeters: distance)
-    let rate = (0...5).last { dr in
-        let r = LoRaWANRegion.eu868.dataRate(dr)!
-        return power - 3 >= receiver.sensitivityDBm(r.spreadingFactor, r.bandwidth)
-    } ?? 0
+    let rate =
+        (0...5).last { dr in
+            let r = LoRaWANRegion.eu868.dataRate(dr)!
+            return power - 3 >= receiver.sensitivityDBm(r.spreadingFactor, r.bandwidth)
+        } ?? 0
     _ = try network.addDevice(
         LoRaWANDeviceConfiguration(
             entity: UInt64(index), dataRateIndex: rate, gatewayDistancesMeters: [distance], confirmedUplinks: false))
@@ -67,7 +68,8 @@ let elapsed = clock.measure {
             if network.isBusy(device) {
                 skipped += 1
             } else {
-                try! network.startTransfer(device: device, bytes: 20, direction: .uplink, at: sim.now, in: &sim, wrap: wrap)
+                try! network.startTransfer(
+                    device: device, bytes: 20, direction: .uplink, at: sim.now, in: &sim, wrap: wrap)
             }
             let jitter = 1 + 0.1 * (schedule[Int(index)].uniform() - 0.5)
             try! sim.schedule(.uplink(index), after: .seconds(periodSeconds * jitter))
