@@ -9,6 +9,6 @@ struct FTTESim: ParsableCommand {
         commandName: "ftte-sim",
         abstract: "Discrete-event simulator for federated learning on tiny, battery-powered IoT devices.",
         version: ToolVersion.string,
-        subcommands: [KernelDemo.self, Airtime.self, BLEThroughput.self]
+        subcommands: [KernelDemo.self, Airtime.self, BLEThroughput.self, LoRaWANTransferCommand.self]
     )
 }
