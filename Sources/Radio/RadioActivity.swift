@@ -42,21 +42,21 @@ public struct RadioInterval: Hashable, Sendable {
 public struct RadioActivityLog: Hashable, Sendable {
     /// The intervals, in time order, non-overlapping and contiguous.
     public private(set) var intervals: [RadioInterval] = []
+    /// The end of the last interval ever recorded (kept across ``drain()``).
+    public private(set) var end: SimTime?
 
     /// Creates an empty log.
     public init() {}
 
-    /// The end of the last interval, or `nil` when empty.
-    public var end: SimTime? { self.intervals.last?.end }
-
-    /// Appends `state` over `[start, end)`; a gap before `start` is recorded as sleep.
+    /// Appends `state` over `[start, end)`; a gap since the last recorded interval (drained or not) is
+    /// recorded as sleep, so consecutive drains join up without holes.
     ///
-    /// - Precondition: `start >= self.end` (time only moves forward) and `end >= start`.
+    /// - Precondition: `start` is not before the end of the last recorded interval, and `end >= start`.
     public mutating func record(_ state: RadioState, from start: SimTime, to end: SimTime) {
         precondition(end >= start, "a radio interval cannot end before it starts")
-        if let last = self.intervals.last {
-            precondition(start >= last.end, "radio intervals must be recorded in time order")
-            if start > last.end { self.append(RadioInterval(start: last.end, end: start, state: .sleep)) }
+        if let last = self.end {
+            precondition(start >= last, "radio intervals must be recorded in time order")
+            if start > last { self.append(RadioInterval(start: last, end: start, state: .sleep)) }
         }
         if end > start { self.append(RadioInterval(start: start, end: end, state: state)) }
     }
@@ -66,18 +66,19 @@ public struct RadioActivityLog: Hashable, Sendable {
         for interval in other.intervals { self.record(interval.state, from: interval.start, to: interval.end) }
     }
 
-    /// The total time spent in states for which `predicate` holds.
+    /// The total time spent in states for which `predicate` holds, over the intervals still held.
     public func totalTime(where predicate: (RadioState) -> Bool) -> SimTime {
         self.intervals.reduce(SimTime.zero) { predicate($1.state) ? $0 + $1.duration : $0 }
     }
 
-    /// Removes and returns every interval recorded so far (the next record starts a new time line).
+    /// Removes and returns the intervals held; later records continue the same time line.
     public mutating func drain() -> [RadioInterval] {
         defer { self.intervals.removeAll(keepingCapacity: true) }
         return self.intervals
     }
 
     private mutating func append(_ interval: RadioInterval) {
+        self.end = interval.end
         if let last = self.intervals.last, last.state == interval.state, last.end == interval.start {
             self.intervals[self.intervals.count - 1].end = interval.end
         } else {

@@ -154,3 +154,23 @@ struct BLEConnectionTests {
         #expect(log.end == reports[1].end)
     }
 }
+
+struct RadioActivityLogTests {
+    @Test func logFillsGapsWithSleepMergesEqualStatesAndJoinsAcrossDrains() {
+        var log = RadioActivityLog()
+        log.record(.transmit(powerDBm: 14), from: .milliseconds(10), to: .milliseconds(20))
+        log.record(.transmit(powerDBm: 14), from: .milliseconds(20), to: .milliseconds(25))
+        log.record(.receive, from: .milliseconds(40), to: .milliseconds(41))
+        #expect(
+            log.intervals == [
+                RadioInterval(start: .milliseconds(10), end: .milliseconds(25), state: .transmit(powerDBm: 14)),
+                RadioInterval(start: .milliseconds(25), end: .milliseconds(40), state: .sleep),
+                RadioInterval(start: .milliseconds(40), end: .milliseconds(41), state: .receive),
+            ])
+        let drained = log.drain()
+        #expect(drained.count == 3 && log.intervals.isEmpty)
+        log.record(.receive, from: .milliseconds(50), to: .milliseconds(60))
+        #expect(log.intervals.first == RadioInterval(start: .milliseconds(41), end: .milliseconds(50), state: .sleep))
+        #expect(log.end == .milliseconds(60))
+    }
+}

@@ -247,4 +247,26 @@ struct LoRaWANNetworkTests {
             try network.startTransfer(device: device, bytes: 100, direction: .uplink, at: .zero, in: &sim) { $0 }
         }
     }
+    @Test func aSecondGatewayInRangeDeliversWhatTheFirstCannotHear() throws {
+        func delivered(gateways: Int) throws -> Bool {
+            var configuration = LoRaWANNetworkConfiguration(region: .eu868, gatewayCount: gateways)
+            noShadowing(&configuration)
+            var network = try LoRaWANNetwork(configuration: configuration)
+            // 2 km from gateway 0 (far below SF7's sensitivity), 50 m from gateway 1.
+            let distances: [Double] = gateways == 1 ? [2_000] : [2_000, 50]
+            let device = try network.addDevice(
+                LoRaWANDeviceConfiguration(entity: 1, dataRateIndex: 5, gatewayDistancesMeters: distances))
+            return try #require(try run(&network, transfers: [(device, 100, .uplink, .zero)]).first).delivered
+        }
+        #expect(try !delivered(gateways: 1))
+        #expect(try delivered(gateways: 2))
+    }
+
+    @Test func us915RX1UsesTheMappedDownlinkChannel() {
+        let configuration = LoRaWANNetworkConfiguration(region: .us915)
+        // Uplink channel 8 (903.9 MHz) → downlink channel 0 (923.3 MHz); channel 15 → 927.5 MHz.
+        #expect(configuration.rx1FrequencyHertz(uplinkHertz: 903_900_000) == 923_300_000)
+        #expect(configuration.rx1FrequencyHertz(uplinkHertz: 905_300_000) == 927_500_000)
+        #expect(LoRaWANNetworkConfiguration(region: .eu868).rx1FrequencyHertz(uplinkHertz: 868_300_000) == 868_300_000)
+    }
 }
