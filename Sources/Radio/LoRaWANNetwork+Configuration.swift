@@ -33,10 +33,17 @@ public struct LoRaWANNetworkConfiguration: Sendable {
     /// the radio must see a preamble within it (LoRaMac-node's minimum RX symbol timeout is 6; 8 = the
     /// LoRaWAN preamble length is used here).
     public var receiveWindowSymbols: Int
+    /// How many frames one gateway can demodulate at once, if limited. An SX1301-based gateway has 8 LoRa
+    /// demodulation paths (Semtech SX1301 datasheet §2); a frame that arrives while all are busy is not
+    /// received there even if nothing collides with it. `nil` (the default, as in LoRaSim) means no limit.
+    public var demodulatorsPerGateway: Int?
     /// Master seed for the per-device random streams.
     public var masterSeed: UInt64
     /// Replication index for the per-device random streams.
     public var replication: UInt64
+
+    /// The demodulation paths of an SX1301 gateway concentrator (Semtech SX1301 datasheet §2).
+    public static let sx1301Demodulators = 8
 
     /// A network with the region's defaults: EU868's three mandatory channels (868.1/868.3/868.5 MHz,
     /// RP002 §2.4.2) and RX2 at 869.525 MHz DR0; US915's sub-band 2 (903.9–905.3 MHz, channels 8–15,
@@ -62,6 +69,7 @@ public struct LoRaWANNetworkConfiguration: Sendable {
         self.enforcesDutyCycle = region == .eu868
         self.fairUse = nil
         self.receiveWindowSymbols = LoRaPhy.loRaWANPreambleSymbols
+        self.demodulatorsPerGateway = nil
         self.masterSeed = masterSeed
         self.replication = replication
     }

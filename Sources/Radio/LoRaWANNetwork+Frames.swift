@@ -79,18 +79,30 @@ extension LoRaWANNetwork {
         let stream = self.devices[device].stream
         let transmitPowerDBm = self.devices[device].configuration.transmitPowerDBm
         let dataRate = self.devices[device].dataRate
+        let sensitivity = self.configuration.receiver.sensitivityDBm(dataRate.spreadingFactor, dataRate.bandwidth)
         var powers: [Double] = []
         powers.reserveCapacity(self.configuration.gatewayCount)
-        for distance in self.devices[device].configuration.gatewayDistancesMeters {
+        var locked: UInt64 = 0
+        for (gateway, distance) in self.devices[device].configuration.gatewayDistancesMeters.enumerated() {
             let loss = self.configuration.pathLoss.lossDB(distanceMeters: distance, stream: stream)
-            powers.append(transmitPowerDBm - loss)
+            let power = transmitPowerDBm - loss
+            powers.append(power)
+            guard let paths = self.configuration.demodulatorsPerGateway else { continue }
+            // A gateway locks onto a frame it can hear when one of its demodulators is free.
+            guard power >= sensitivity else { continue }
+            self.gateways[gateway].demodulating.removeAll { $0 <= frame.start }
+            if self.gateways[gateway].demodulating.count < paths {
+                self.gateways[gateway].demodulating.append(end)
+                locked |= 1 << UInt64(gateway)
+            }
         }
+        if self.configuration.demodulatorsPerGateway == nil { locked = .max }
         let horizon = now - self.maximumFrameAirtime
         self.channelFrames[frame.channel].removeAll { $0.end <= horizon }
         self.channelFrames[frame.channel].append(
             AirFrame(
                 device: Int32(device), start: frame.start, end: end, spreadingFactor: dataRate.spreadingFactor,
-                bandwidth: dataRate.bandwidth, powersDBm: powers))
+                bandwidth: dataRate.bandwidth, powersDBm: powers, lockedGateways: locked))
         if let subBand = self.channelSubBands[frame.channel] {
             self.devices[device].dutyCycle.record(subBand: subBand, start: frame.start, airtime: frame.airtime)
         }
@@ -116,7 +128,7 @@ extension LoRaWANNetwork {
         var received: [(gateway: Int, power: Double)] = []
         for gateway in 0..<self.configuration.gatewayCount {
             let power = mine.powersDBm[gateway]
-            guard power >= sensitivity else { continue }
+            guard power >= sensitivity, mine.lockedGateways & (1 << UInt64(gateway)) != 0 else { continue }
             guard !self.gateways[gateway].isTransmitting(overlapping: mine.start, mine.end) else { continue }
             var captured = true
             for other in self.channelFrames[frame.channel]

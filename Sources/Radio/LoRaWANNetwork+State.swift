@@ -11,6 +11,8 @@ struct AirFrame {
     var bandwidth: LoRaBandwidth
     /// Received power at each gateway, dBm.
     var powersDBm: [Double]
+    /// Bit `g` set when gateway `g` locked onto the frame (it was above sensitivity and a demodulator was free).
+    var lockedGateways: UInt64
 }
 
 /// A gateway's transmitter: its planned downlinks and duty-cycle state.
@@ -18,6 +20,8 @@ struct GatewayState {
     /// Downlink transmissions `[start, end)`, recent and planned.
     var transmissions: [(start: SimTime, end: SimTime)] = []
     var dutyCycle: DutyCycleLimiter
+    /// End times of the frames the gateway's demodulators are busy with.
+    var demodulating: [SimTime] = []
 
     func isTransmitting(overlapping start: SimTime, _ end: SimTime) -> Bool {
         self.transmissions.contains { $0.start < end && start < $0.end }

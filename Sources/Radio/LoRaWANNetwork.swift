@@ -13,9 +13,9 @@ import SimKernel
 /// - **Uplinks**: the update is cut into frames that fit the data rate
 ///   (``LoRaWANRegion/fragment(bytes:dataRate:)``); each frame waits for its sub-band's duty cycle (EU868)
 ///   and the fair-use allowance, hops to a random channel among those free earliest, and is received by
-///   every gateway where it clears the receiver's sensitivity, survives same-channel, same-SF overlaps by
-///   the capture threshold and the device's burst loss, and does not overlap a transmission of that
-///   gateway (gateways are half-duplex).
+///   every gateway where it clears the receiver's sensitivity, survives overlaps on the same channel, SF
+///   and bandwidth by the capture threshold, escapes the device's burst loss, and does not overlap a
+///   transmission of that gateway (gateways are half-duplex).
 /// - **Receive windows**: after every uplink the device opens RX1 (1 s after its end, on the RX1 data rate
 ///   and frequency) and, unless a downlink arrived in RX1, RX2 (2 s, its own data rate and frequency). An
 ///   empty window stays open for ``LoRaWANNetworkConfiguration/receiveWindowSymbols`` symbols.
@@ -31,8 +31,11 @@ import SimKernel
 /// ``RadioInterval``s for an energy model. All random draws (channel choice, shadowing, back-off, burst
 /// loss) come from one stream per device, `StreamKey(masterSeed, replication, entity, "lorawan-link")`.
 ///
-/// Not modelled: gateway demodulator limits (8 paths on an SX1301), imperfect SF orthogonality,
-/// downlink-to-downlink collisions between gateways, ADR and the data-rate decrease of retries.
+/// Optionally, a gateway demodulates at most ``LoRaWANNetworkConfiguration/demodulatorsPerGateway`` frames
+/// at once (8 on an SX1301).
+///
+/// Not modelled: imperfect orthogonality between spreading factors, downlink-to-downlink collisions
+/// between gateways, ADR and the data-rate decrease of retries.
 public struct LoRaWANNetwork {
     /// The network's settings.
     public let configuration: LoRaWANNetworkConfiguration
@@ -63,6 +66,14 @@ public struct LoRaWANNetwork {
             throw RadioParameterError(
                 parameter: "RX2 data rate", value: "DR\(configuration.rx2DataRateIndex)",
                 expected: "a LoRa data rate of \(configuration.region.rawValue)")
+        }
+        if let paths = configuration.demodulatorsPerGateway {
+            guard paths >= 1, configuration.gatewayCount <= 64 else {
+                throw RadioParameterError(
+                    parameter: "demodulators per gateway",
+                    value: "\(paths) with \(configuration.gatewayCount) gateways",
+                    expected: "at least 1 demodulator and at most 64 gateways")
+            }
         }
         var subBands: [Int?] = []
         for hertz in configuration.uplinkChannelsHertz + [configuration.rx2FrequencyHertz] {

@@ -269,4 +269,26 @@ struct LoRaWANNetworkTests {
         #expect(configuration.rx1FrequencyHertz(uplinkHertz: 905_300_000) == 927_500_000)
         #expect(LoRaWANNetworkConfiguration(region: .eu868).rx1FrequencyHertz(uplinkHertz: 868_300_000) == 868_300_000)
     }
+    @Test func aGatewayWithAllDemodulatorsBusyMissesAnOtherwiseCleanFrame() throws {
+        func deliveries(paths: Int?) throws -> [Bool] {
+            var configuration = LoRaWANNetworkConfiguration(region: .eu868)
+            noShadowing(&configuration)
+            configuration.uplinkChannelsHertz = [868_100_000]
+            configuration.demodulatorsPerGateway = paths
+            var network = try LoRaWANNetwork(configuration: configuration)
+            // Four devices on one channel at four different spreading factors: orthogonal, so no collisions.
+            var transfers: [(LoRaWANDeviceID, Int, LinkDirection, SimTime)] = []
+            for (k, rate) in [0, 1, 2, 3].enumerated() {
+                let device = try network.addDevice(
+                    LoRaWANDeviceConfiguration(
+                        entity: UInt64(k), dataRateIndex: rate, gatewayDistancesMeters: [50], confirmedUplinks: false))
+                transfers.append((device, 20, .uplink, .milliseconds(Int64(k))))
+            }
+            let reports = try run(&network, transfers: transfers)
+            return reports.sorted { $0.device < $1.device }.map(\.delivered)
+        }
+        #expect(try deliveries(paths: nil) == [true, true, true, true])
+        #expect(try deliveries(paths: 3) == [true, true, true, false])
+        #expect(try deliveries(paths: LoRaWANNetworkConfiguration.sx1301Demodulators) == [true, true, true, true])
+    }
 }
