@@ -27,23 +27,23 @@ public struct ReceivedFrame: Hashable, Sendable {
         self.powerDBm = powerDBm
     }
 
-    /// Whether the two frames overlap in time, on the same channel and spreading factor. Different
-    /// spreading factors are treated as orthogonal (the LoRaSim assumption; their imperfect orthogonality
-    /// is ignored).
+    /// Whether the two frames overlap in time on the same channel.
     @inlinable
-    public func interferes(with other: ReceivedFrame) -> Bool {
-        self.frequencyHertz == other.frequencyHertz && self.spreadingFactor == other.spreadingFactor
-            && self.start < other.end && other.start < self.end
+    public func overlaps(_ other: ReceivedFrame) -> Bool {
+        self.frequencyHertz == other.frequencyHertz && self.start < other.end && other.start < self.end
     }
 
-    /// Whether this frame survives every frame in `others` that interferes with it: it must be at least
-    /// `captureThresholdDB` stronger than each of them (the capture effect). Two equally strong frames
-    /// destroy each other.
+    /// Whether this frame survives every other frame in `others` that overlaps it: under `model` it must be
+    /// stronger than each by the SIR the pair of spreading factors needs. With the standard model (different
+    /// SFs orthogonal, 6 dB capture on the same SF) two equally strong same-SF frames destroy each other.
     public func survives(
-        _ others: some Sequence<ReceivedFrame>, captureThresholdDB: Double = LoRaReceiver.captureThresholdDB
+        _ others: some Sequence<ReceivedFrame>, model: LoRaInterferenceModel = .standard
     ) -> Bool {
-        for other in others where other != self && self.interferes(with: other) {
-            if self.powerDBm - other.powerDBm < captureThresholdDB { return false }
+        for other in others where other != self && self.overlaps(other) {
+            guard let sir = model.requiredSIR(wanted: self.spreadingFactor, interferer: other.spreadingFactor) else {
+                continue
+            }
+            if self.powerDBm - other.powerDBm < sir { return false }
         }
         return true
     }

@@ -24,7 +24,7 @@ public struct LoRaWANNetworkConfiguration: Sendable {
     /// Receivers of gateways and devices (noise figure, SNR floors).
     public var receiver: LoRaReceiver
     /// The capture threshold for same-channel, same-SF overlaps.
-    public var captureThresholdDB: Double
+    public var interference: LoRaInterferenceModel
     /// Whether regulatory duty cycles apply (EU868 yes, US915 no: it limits dwell time instead).
     public var enforcesDutyCycle: Bool
     /// An operator's fair-use limits on every device, if any.
@@ -65,7 +65,7 @@ public struct LoRaWANNetworkConfiguration: Sendable {
         self.gatewayTransmitPowerDBm = 14
         self.pathLoss = .loRaSim
         self.receiver = LoRaReceiver()
-        self.captureThresholdDB = LoRaReceiver.captureThresholdDB
+        self.interference = .standard
         self.enforcesDutyCycle = region == .eu868
         self.fairUse = nil
         self.receiveWindowSymbols = LoRaPhy.loRaWANPreambleSymbols

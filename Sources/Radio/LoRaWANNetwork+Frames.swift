@@ -132,10 +132,14 @@ extension LoRaWANNetwork {
             guard !self.gateways[gateway].isTransmitting(overlapping: mine.start, mine.end) else { continue }
             var captured = true
             for other in self.channelFrames[frame.channel]
-            where other.device != mine.device && other.spreadingFactor == mine.spreadingFactor
-                && other.bandwidth == mine.bandwidth && other.start < mine.end && mine.start < other.end
+            where other.device != mine.device && other.bandwidth == mine.bandwidth && other.start < mine.end
+                && mine.start < other.end
             {
-                if power - other.powersDBm[gateway] < self.configuration.captureThresholdDB {
+                guard
+                    let sir = self.configuration.interference.requiredSIR(
+                        wanted: mine.spreadingFactor, interferer: other.spreadingFactor)
+                else { continue }
+                if power - other.powersDBm[gateway] < sir {
                     captured = false
                     break
                 }

@@ -13,8 +13,8 @@ import SimKernel
 /// - **Uplinks**: the update is cut into frames that fit the data rate
 ///   (``LoRaWANRegion/fragment(bytes:dataRate:)``); each frame waits for its sub-band's duty cycle (EU868)
 ///   and the fair-use allowance, hops to a random channel among those free earliest, and is received by
-///   every gateway where it clears the receiver's sensitivity, survives overlaps on the same channel, SF
-///   and bandwidth by the capture threshold, escapes the device's burst loss, and does not overlap a
+///   every gateway where it clears the receiver's sensitivity, survives overlapping frames on the same
+///   channel and bandwidth (by default: same SF, 6 dB capture), escapes the device's burst loss, and does not overlap a
 ///   transmission of that gateway (gateways are half-duplex).
 /// - **Receive windows**: after every uplink the device opens RX1 (1 s after its end, on the RX1 data rate
 ///   and frequency) and, unless a downlink arrived in RX1, RX2 (2 s, its own data rate and frequency). An
@@ -32,10 +32,11 @@ import SimKernel
 /// loss) come from one stream per device, `StreamKey(masterSeed, replication, entity, "lorawan-link")`.
 ///
 /// Optionally, a gateway demodulates at most ``LoRaWANNetworkConfiguration/demodulatorsPerGateway`` frames
-/// at once (8 on an SX1301).
+/// at once (8 on an SX1301), and spreading factors interfere by a published SIR matrix
+/// (``LoRaWANNetworkConfiguration/interference``).
 ///
-/// Not modelled: imperfect orthogonality between spreading factors, downlink-to-downlink collisions
-/// between gateways, ADR and the data-rate decrease of retries.
+/// Not modelled: the sum of several interferers (each is compared on its own), downlink-to-downlink
+/// collisions between gateways, ADR and the data-rate decrease of retries.
 public struct LoRaWANNetwork {
     /// The network's settings.
     public let configuration: LoRaWANNetworkConfiguration

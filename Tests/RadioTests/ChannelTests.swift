@@ -94,4 +94,31 @@ struct ChannelTests {
         #expect((0..<64).map { _ in replay.nextFrameLost(again) } == pattern)
         #expect(throws: RadioParameterError.self) { try GilbertElliottLoss(lossRate: 0.9, meanBurstLength: 1) }
     }
+    @Test func imperfectOrthogonalityLetsAMuchStrongerOtherSpreadingFactorDestroyAFrame() {
+        let wanted = frame(0, 50, -110)
+        // Croce et al.: SF7 survives an SF8 interferer up to 8 dB stronger (SIR ≥ −8 dB).
+        #expect(wanted.survives([frame(10, 60, -102, sf: .sf8)], model: .croce))
+        #expect(!wanted.survives([frame(10, 60, -101, sf: .sf8)], model: .croce))
+        // Goursaud: SF7 against SF8 needs −16 dB; orthogonal: nothing across SFs.
+        #expect(wanted.survives([frame(10, 60, -101, sf: .sf8)], model: .goursaud))
+        #expect(!wanted.survives([frame(10, 60, -93, sf: .sf8)], model: .goursaud))
+        #expect(wanted.survives([frame(10, 60, -60, sf: .sf8)], model: .standard))
+        // Same SF: 1 dB (Croce) and 6 dB (Goursaud, standard) capture.
+        #expect(wanted.survives([frame(10, 60, -111)], model: .croce))
+        #expect(!wanted.survives([frame(10, 60, -111)], model: .goursaud))
+    }
+
+    @Test func publishedSIRMatricesHaveTheirCoSpreadingFactorThresholdOnTheDiagonal() {
+        for wanted in SpreadingFactor.allCases where wanted != .sf6 {
+            #expect(LoRaInterferenceModel.croce.requiredSIR(wanted: wanted, interferer: wanted) == 1)
+            #expect(LoRaInterferenceModel.goursaud.requiredSIR(wanted: wanted, interferer: wanted) == 6)
+            for interferer in SpreadingFactor.allCases where interferer != .sf6 && interferer != wanted {
+                #expect((LoRaInterferenceModel.croce.requiredSIR(wanted: wanted, interferer: interferer) ?? 0) < 0)
+                #expect(LoRaInterferenceModel.standard.requiredSIR(wanted: wanted, interferer: interferer) == nil)
+            }
+        }
+        // Slower SFs tolerate more: SF12 against SF7 needs −25 dB (Croce), −36 dB (Goursaud).
+        #expect(LoRaInterferenceModel.croce.requiredSIR(wanted: .sf12, interferer: .sf7) == -25)
+        #expect(LoRaInterferenceModel.goursaud.requiredSIR(wanted: .sf12, interferer: .sf7) == -36)
+    }
 }

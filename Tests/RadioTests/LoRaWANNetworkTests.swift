@@ -291,4 +291,25 @@ struct LoRaWANNetworkTests {
         #expect(try deliveries(paths: 3) == [true, true, true, false])
         #expect(try deliveries(paths: LoRaWANNetworkConfiguration.sx1301Demodulators) == [true, true, true, true])
     }
+    @Test func withImperfectOrthogonalityAStrongNeighbourOnAnotherSpreadingFactorCostsAFrame() throws {
+        func deliveries(_ model: LoRaInterferenceModel) throws -> [Bool] {
+            var configuration = LoRaWANNetworkConfiguration(region: .eu868)
+            noShadowing(&configuration)
+            configuration.uplinkChannelsHertz = [868_100_000]
+            configuration.interference = model
+            var network = try LoRaWANNetwork(configuration: configuration)
+            // SF7 at 100 m and SF8 at 10 m: the SF8 frame arrives ≈ 20.8 dB stronger.
+            let weak = try network.addDevice(
+                LoRaWANDeviceConfiguration(
+                    entity: 1, dataRateIndex: 5, gatewayDistancesMeters: [100], confirmedUplinks: false))
+            let strong = try network.addDevice(
+                LoRaWANDeviceConfiguration(
+                    entity: 2, dataRateIndex: 4, gatewayDistancesMeters: [10], confirmedUplinks: false))
+            let reports = try run(&network, transfers: [(weak, 20, .uplink, .zero), (strong, 20, .uplink, .zero)])
+            return reports.sorted { $0.device < $1.device }.map(\.delivered)
+        }
+        #expect(try deliveries(.standard) == [true, true])
+        #expect(try deliveries(.croce) == [false, true])
+        #expect(try deliveries(.goursaud) == [false, true])
+    }
 }
