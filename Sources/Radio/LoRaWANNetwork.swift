@@ -14,8 +14,8 @@ import SimKernel
 ///   (``LoRaWANRegion/fragment(bytes:dataRate:)``); each frame waits for its sub-band's duty cycle (EU868)
 ///   and the fair-use allowance, hops to a random channel among those free earliest, and is received by
 ///   every gateway where it clears the receiver's sensitivity, survives overlapping frames on the same
-///   channel and bandwidth (by default: same SF, 6 dB capture), escapes the device's burst loss, and does not overlap a
-///   transmission of that gateway (gateways are half-duplex).
+///   channel and bandwidth (by default: same SF, 6 dB capture), escapes the device's burst loss, and does
+///   not overlap a transmission of that gateway (gateways are half-duplex).
 /// - **Receive windows**: after every uplink the device opens RX1 (1 s after its end, on the RX1 data rate
 ///   and frequency) and, unless a downlink arrived in RX1, RX2 (2 s, its own data rate and frequency). An
 ///   empty window stays open for ``LoRaWANNetworkConfiguration/receiveWindowSymbols`` symbols.
