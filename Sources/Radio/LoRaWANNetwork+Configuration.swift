@@ -8,7 +8,8 @@ public struct LoRaWANNetworkConfiguration: Sendable {
     public var region: LoRaWANRegion
     /// The number of gateways; each device gives its distance to every one of them.
     public var gatewayCount: Int
-    /// Uplink channel centre frequencies (hertz) devices hop over.
+    /// Uplink channel centre frequencies (hertz) devices hop over; every channel accepts every uplink data
+    /// rate of the region (in EU868, DR6's 250 kHz needs a channel the network has configured for it).
     public var uplinkChannelsHertz: [Int]
     /// RX1 data-rate offset (RX1DROffset), 0…3 (0 by default, RP002).
     public var rx1DataRateOffset: Int
