@@ -30,12 +30,13 @@ public struct BLETransferReport: Hashable, Sendable {
 
 /// One device's BLE connection to its central, driven by the caller's ``Simulator``.
 ///
-/// The first transfer connects (advertising, CONNECT_IND and the MTU, data-length and PHY procedures of
-/// ``BLELink/setup(startingAt:)``); later transfers use the next connection event anchor of the
-/// established connection. The device radio's time line is recorded as ``RadioInterval``s; between
-/// transfers it sleeps (empty keep-alive events of an idle connection are not recorded: a real stack
-/// may use peripheral latency to skip them). Loss draws come from
-/// `StreamKey(masterSeed, replication, entity, "ble-link")`.
+/// A transfer on an unconnected link first connects (advertising, CONNECT_IND and the MTU, data-length and
+/// PHY procedures of ``BLELink/setup(startingAt:)``). With ``disconnectsAfterTransfer`` (the default) the
+/// device drops the connection after each transfer and sleeps until the next one, which connects again;
+/// otherwise later transfers use the next anchor of the kept connection, and the keep-alive events of the
+/// idle connection are **not** in the time line (they would be one exchange per interval): account for
+/// them with ``BLELink/idleConnectionRadioTime(over:peripheralLatency:)``. The device radio's time line is
+/// recorded as ``RadioInterval``s. Loss draws come from the stream of the `streamKey` passed in.
 public struct BLEConnection {
     /// The link's parameters.
     public let link: BLELink
@@ -46,19 +47,29 @@ public struct BLEConnection {
     var busyUntil = SimTime.zero
     var transfersStarted = 0
     var pending: [Int: BLETransferReport] = [:]
+    /// Whether the device disconnects after every transfer (and connects again for the next).
+    public let disconnectsAfterTransfer: Bool
     /// The device radio's time line.
     public private(set) var activity = RadioActivityLog()
 
     /// Creates an unconnected link.
     ///
+    /// - Parameters:
+    ///   - link: the connection parameters.
+    ///   - packetErrorRate: probability that one data exchange fails and is retried.
+    ///   - disconnectsAfterTransfer: drop the connection after each transfer (the default).
+    ///   - streamKey: names the stream of loss draws (e.g. entity = device, purpose = "ble-link").
     /// - Throws: ``RadioParameterError`` when the packet error rate is outside [0, 1).
-    public init(link: BLELink, packetErrorRate: Double = 0, streamKey: StreamKey) throws(RadioParameterError) {
+    public init(
+        link: BLELink, packetErrorRate: Double = 0, disconnectsAfterTransfer: Bool = true, streamKey: StreamKey
+    ) throws(RadioParameterError) {
         guard (0..<1).contains(packetErrorRate) else {
             throw RadioParameterError(
                 parameter: "packet error rate", value: "\(packetErrorRate)", expected: "0 ≤ rate < 1")
         }
         self.link = link
         self.packetErrorRate = packetErrorRate
+        self.disconnectsAfterTransfer = disconnectsAfterTransfer
         self.stream = RandomStream(streamKey)
     }
 
@@ -94,6 +105,7 @@ public struct BLEConnection {
         self.activity.append(contentsOf: result.activity)
         // The link is busy until the event after the last exchange; the next transfer starts at a later anchor.
         self.busyUntil = Swift.max(result.end, anchor)
+        if self.disconnectsAfterTransfer { self.firstAnchor = nil }
         let id = self.transfersStarted
         self.transfersStarted += 1
         self.pending[id] = BLETransferReport(

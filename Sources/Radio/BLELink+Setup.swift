@@ -51,4 +51,18 @@ extension BLELink {
         }
         return (time, log)
     }
+
+    /// The device radio's receive and transmit time while a connection idles for `duration`: one exchange of
+    /// empty PDUs every `peripheralLatency + 1` connection events (Vol 6 Part B §4.5.1: a peripheral may skip
+    /// up to `peripheralLatency` events when it has nothing to send).
+    ///
+    /// - Returns: Time spent receiving (the central's empty PDU) and transmitting (the device's empty PDU).
+    public func idleConnectionRadioTime(over duration: SimTime, peripheralLatency: Int = 0) -> (
+        receive: SimTime, transmit: SimTime
+    ) {
+        precondition(peripheralLatency >= 0, "peripheral latency is a non-negative number of events")
+        let period = self.connectionInterval.nanoseconds * Int64(peripheralLatency + 1)
+        let events = duration.nanoseconds / period
+        return (self.emptyPacketDuration * events, self.emptyPacketDuration * events)
+    }
 }

@@ -126,7 +126,8 @@ struct BLELinkTests {
 struct BLEConnectionTests {
     @Test func firstTransferConnectsAndLaterOnesUseTheNextAnchor() throws {
         let link = try BLELink(phy: .le2M, connectionInterval: .milliseconds(15), attMTU: 247)
-        var connection = try BLEConnection(link: link, streamKey: StreamKey(masterSeed: 1, entity: 3, purpose: "ble"))
+        var connection = try BLEConnection(
+            link: link, disconnectsAfterTransfer: false, streamKey: StreamKey(masterSeed: 1, entity: 3, purpose: "ble"))
         var sim = Simulator<BLEEvent>()
         connection.startTransfer(bytes: 2_440, direction: .uplink, at: .zero, in: &sim) { $0 }
         var reports: [BLETransferReport] = []
@@ -152,6 +153,22 @@ struct BLEConnectionTests {
         let log = connection.activity
         #expect(log.intervals.first?.start == .zero)
         #expect(log.end == reports[1].end)
+    }
+    @Test func aDisconnectingDevicePaysForSetUpOnEveryTransfer() throws {
+        let link = try BLELink(phy: .le2M, connectionInterval: .milliseconds(30), attMTU: 247)
+        var connection = try BLEConnection(link: link, streamKey: StreamKey(masterSeed: 1, entity: 3, purpose: "ble"))
+        var sim = Simulator<BLEEvent>()
+        connection.startTransfer(bytes: 244, direction: .uplink, at: .zero, in: &sim) { $0 }
+        connection.startTransfer(bytes: 244, direction: .uplink, at: .milliseconds(10_000), in: &sim) { $0 }
+        var reports: [BLETransferReport] = []
+        sim.run { _, event in if let report = connection.handle(event) { reports.append(report) } }
+        let (anchor, _) = link.setup(startingAt: .zero)
+        let (second, _) = link.setup(startingAt: .milliseconds(10_000))
+        #expect(reports.map(\.end) == [anchor, second].map { $0 + link.exchangeDuration(payloadOctets: 251) })
+        #expect(!connection.isConnected)
+        // 60 s of idle connection at 30 ms with latency 3: one empty exchange every 120 ms → 500 of 44 µs each.
+        let idle = link.idleConnectionRadioTime(over: .milliseconds(60_000), peripheralLatency: 3)
+        #expect(idle.receive == .microseconds(500 * 44) && idle.transmit == idle.receive)
     }
 }
 
