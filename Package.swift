@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Energy", targets: ["Energy"]),
         .library(name: "TinyTrain", targets: ["TinyTrain"]),
+        .library(name: "Radio", targets: ["Radio"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,11 +55,17 @@ let package = Package(
             name: "TinyTrain",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models.
+        .target(
+            name: "Radio",
+            dependencies: ["SimKernel"]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
                 "SimKernel",
                 "TinyTrain",
+                "Radio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +88,10 @@ let package = Package(
         .testTarget(
             name: "TinyTrainTests",
             dependencies: ["TinyTrain"]
+        ),
+        .testTarget(
+            name: "RadioTests",
+            dependencies: ["Radio", "SimKernel"]
         ),
     ]
 )

@@ -23,5 +23,12 @@ let package = Package(
             name: "train-bench",
             dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
         ),
+        .executableTarget(
+            name: "radio-bench",
+            dependencies: [
+                .product(name: "Radio", package: "ftte-sim"),
+                .product(name: "SimKernel", package: "ftte-sim"),
+            ]
+        ),
     ]
 )

@@ -9,6 +9,8 @@ struct FTTESim: ParsableCommand {
         commandName: "ftte-sim",
         abstract: "Discrete-event simulator for federated learning on tiny, battery-powered IoT devices.",
         version: ToolVersion.string,
-        subcommands: [KernelDemo.self, PlanCommand.self]
+        subcommands: [
+            KernelDemo.self, PlanCommand.self, Airtime.self, BLEThroughput.self, LoRaWANTransferCommand.self,
+        ]
     )
 }
