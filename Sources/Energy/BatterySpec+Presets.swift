@@ -5,9 +5,10 @@ extension BatterySpec {
     /// A CR2032 lithium coin cell (Li-MnO2), 3.0 V.
     ///
     /// Source: Energizer CR2032 product datasheet: nominal 3.0 V; typical capacity 235 mAh to 2.0 V
-    /// under a 15 kΩ load at 21 °C (about 0.19 mA, so the rated discharge lasts about 1 200 h).
-    /// Coin cells lose capacity at pulse currents of tens of mA (a LoRa transmission); set
-    /// ``peukertExponent`` where that matters.
+    /// under a 15 kΩ load at 21 °C (about 0.19 mA, so the rated discharge lasts about 1 200 h). Checked
+    /// against public reproductions (235 mAh; rated on a 15 kΩ, ≈0.19 mA drain to 2.0 V); the Energizer
+    /// PDF itself was not read. Coin cells lose capacity at pulse currents of tens of mA (a LoRa
+    /// transmission); set ``peukertExponent`` where that matters.
     public static let cr2032 = BatterySpec(
         name: "CR2032",
         chemistry: "Li-MnO2",
@@ -24,6 +25,9 @@ extension BatterySpec {
     /// capacity-versus-drain curves; read from them: about 3 000 mAh at a 25 mA constant drain to
     /// 0.8 V per cell (1.6 V for two cells), i.e. about 120 h. Alkaline capacity falls steeply with
     /// drain (roughly 2 000 mAh at 250 mA on the same chart); set ``peukertExponent`` to model that.
+    /// Approximate by nature: an independent public reading of the same chart agrees (about 3 000 mAh at
+    /// 25 mA, 2 000 mAh at 250 mA), while an older edition is quoted at 2 800 mAh at 25 mA; the chart's
+    /// 0.8 V end point was not verified against the datasheet.
     public static let twoAAAlkaline = BatterySpec(
         name: "2xAA-alkaline",
         chemistry: "alkaline Zn-MnO2",

@@ -32,6 +32,43 @@ struct PowerProfileTests {
         #expect(current.nanoamperes == Int64(milliamperes * 1_000_000))
     }
 
+    /// SX1276 datasheet Rev. 7, Table 6: IDDR (LnaBoost on, band 1), IDDST (standby) and IDDSL (sleep).
+    @Test func sx1276ReceiveStandbyAndSleepAreTheDatasheetRows() throws {
+        #expect(try RadioProfile.sx1276.current(for: .receive) == .milliamperes(11.5))
+        #expect(try RadioProfile.sx1276.current(for: .idle) == .milliamperes(1.6))
+        #expect(try RadioProfile.sx1276.current(for: .sleep) == .microamperes(0.2))
+    }
+
+    /// Semtech DS.SX1261-2 Rev. 2.2, Tables 3-5 and 3-6 (3.3 V, DC-DC, SX1262 PA configured for each output
+    /// power): transmit 45/58/84/118 mA at +14/+17/+20/+22 dBm; receive LoRa 125 kHz 4.6 mA; STDBY_RC 0.6 mA;
+    /// sleep with cold start 160 nA.
+    @Test(arguments: [(14, 45.0), (17, 58.0), (20, 84.0), (22, 118.0)])
+    func sx1262TransmitCurrentsAreTheDatasheetRows(dBm: Int, milliamperes: Double) throws {
+        #expect(try RadioProfile.sx1262.current(for: .transmit(dBm: dBm)) == .milliamperes(milliamperes))
+    }
+
+    @Test func sx1262ReceiveStandbyAndSleepAreTheDatasheetRows() throws {
+        #expect(try RadioProfile.sx1262.current(for: .receive) == .milliamperes(4.6))
+        #expect(try RadioProfile.sx1262.current(for: .idle) == .milliamperes(0.6))
+        #expect(try RadioProfile.sx1262.current(for: .sleep) == Current(nanoamperes: 160))
+    }
+
+    /// nRF52840 Product Specification (online edition), "Radio transmitting/receiving", 3 V, HFXO, DC/DC:
+    /// IRADIO_TX1 (0 dBm) 6.40 mA, IRADIO_TX0 (+8 dBm) 16.40 mA, IRADIO_RX0 (1 Mbit/s BLE) 6.26 mA.
+    @Test func nrf52840RadioCurrentsAreTheProductSpecificationRows() throws {
+        #expect(try RadioProfile.nrf52840.current(for: .transmit(dBm: 0)) == .milliamperes(6.4))
+        #expect(try RadioProfile.nrf52840.current(for: .transmit(dBm: 8)) == .milliamperes(16.4))
+        #expect(try RadioProfile.nrf52840.current(for: .receive) == Current(nanoamperes: 6_260_000))
+    }
+
+    /// ST DS10198 front page (100 µA/MHz run, LDO; 1.4 µA Stop 2 with RTC) and ESP32 Series Datasheet v5.2,
+    /// Table 4-2 (light-sleep 0.8 mA; deep-sleep with RTC timer + RTC memory 10 µA).
+    @Test func mcuSleepAndIdleCurrentsAreTheDatasheetFigures() {
+        #expect(MCUProfile.stm32l476.current(for: .sleep) == Current(nanoamperes: 1_400))
+        #expect(MCUProfile.esp32.current(for: .idle) == .milliamperes(0.8))
+        #expect(MCUProfile.esp32.current(for: .sleep) == Current(nanoamperes: 10_000))
+    }
+
     @Test func transmitCurrentIsMonotoneInOutputPowerForEveryBuiltInRadio() throws {
         for radio in RadioProfile.builtIn {
             let currents = try radio.transmitPowers.map { dBm throws in try radio.current(for: .transmit(dBm: dBm)) }
@@ -53,7 +90,8 @@ struct PowerProfileTests {
     @Test func mcuActiveCurrentIsMicroamperesPerMegahertzTimesClock() {
         // 100 µA/MHz × 80 MHz = 8 000 µA = 8 mA (DS10198 front page).
         #expect(MCUProfile.stm32l476.current(for: .active) == Current(nanoamperes: 8_000_000))
-        // 68 mA at 240 MHz (ESP32 modem-sleep, dual core): the per-MHz figure times the clock gives it back.
+        // 68 mA at 240 MHz (ESP32 Series Datasheet v5.2, Table 4-2: modem-sleep, dual core, upper figure):
+        // the per-MHz figure times the clock gives it back.
         #expect(MCUProfile.esp32.current(for: .active) == Current(nanoamperes: 68_000_000))
         var slower = MCUProfile.stm32l476
         slower.name = "STM32L476@16MHz"
