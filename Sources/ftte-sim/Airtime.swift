@@ -74,11 +74,3 @@ struct Airtime: ParsableCommand {
         print(decimal(microseconds, scale: 1_000, digits: 3))
     }
 }
-
-/// `value / scale` written exactly with `digits` decimals (`scale` = 10^digits), for integer results.
-func decimal(_ value: Int64, scale: Int64, digits: Int) -> String {
-    let sign = value < 0 ? "-" : ""
-    let magnitude = value.magnitude
-    let fraction = String(magnitude % UInt64(scale))
-    return "\(sign)\(magnitude / UInt64(scale)).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
-}

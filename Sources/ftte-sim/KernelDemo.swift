@@ -50,12 +50,3 @@ struct KernelDemo: ParsableCommand {
         print("events handled          \(result.events) in \(fixed(wallSeconds)) s wall time")
     }
 }
-
-/// A number with four decimals.
-func fixed(_ value: Double) -> String {
-    let scaled = (value * 10_000).rounded()
-    let sign = scaled < 0 ? "-" : ""
-    let magnitude = Int64(abs(scaled))
-    let fraction = String(magnitude % 10_000)
-    return "\(sign)\(magnitude / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
-}
