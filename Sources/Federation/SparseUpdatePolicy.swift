@@ -29,18 +29,28 @@ public struct SparseUpdateSelection: Sendable {
 /// 256KB Memory", NeurIPS 2022) — bias-only and channel-ratio weight updates — chosen greedily until the device's
 /// memory budget is met.
 ///
-/// The search walks one fixed sequence of steps, later layers first: for each conv2d/linear layer from the
-/// classifier back to the stem, its bias, then its weights for the first ⌈ρ·C⌉ output channels for every ρ of
-/// ``channelRatios`` in increasing order. It takes steps while the engine's plan of everything taken so far fits
+/// The search walks one fixed sequence of steps, later layers first (``Order``): with ``Order/depthFirst`` (the
+/// default), for each conv2d/linear layer from the classifier back to the stem, its bias, then its weights for the
+/// first ⌈ρ·C⌉ output channels for every ρ of ``channelRatios`` in increasing order; with ``Order/biasesFirst``,
+/// every bias from the classifier back, then the weights in the same layer and ratio order. It takes steps while the engine's plan of everything taken so far fits
 /// the cap (planner bytes, compiled with this policy's batch and optimizer) and stops at the first step that does
 /// not. Layers not reached stay frozen and run forward only, and back-propagation stops at the earliest layer
 /// that trains.
 ///
 /// Because the sequence does not depend on the cap and the search stops at the first misfit, the chosen update
 /// is a prefix of the sequence whose every shorter prefix also fits: a larger cap never yields a smaller subset.
-/// The heuristic prefers depth over breadth (a layer's weights before an earlier layer's bias), which keeps the
-/// backward pass short; TTE itself searches the scheme offline by contribution analysis.
+/// ``Order/depthFirst`` prefers depth over breadth (a layer's weights before an earlier layer's bias), which keeps
+/// the backward pass short; ``Order/biasesFirst`` follows TTE's observation that bias updates are cheap in
+/// memory. TTE itself searches the scheme offline by contribution analysis; neither order reproduces that search.
 public struct SparseUpdatePolicy: Hashable, Sendable {
+    /// The order in which layers' biases and weights are added.
+    public enum Order: String, Hashable, Sendable, CaseIterable {
+        /// Per layer from the classifier back: bias, then growing channel ratios of the weights.
+        case depthFirst = "depth-first"
+        /// Every bias from the classifier back, then the weights as in ``depthFirst``.
+        case biasesFirst = "biases-first"
+    }
+
     /// The default channel ratios, as in TTE's search space (1/8, 1/4, 1/2, 1).
     public static let defaultChannelRatios: [Double] = [0.125, 0.25, 0.5, 1]
 
@@ -50,13 +60,16 @@ public struct SparseUpdatePolicy: Hashable, Sendable {
     public let batchSize: Int
     /// Whether SGD keeps momentum buffers (optimizer state in SRAM).
     public let momentum: Bool
+    /// The order of the search.
+    public let order: Order
 
     /// Creates the policy.
     ///
     /// - Throws: ``FederationConfigurationError`` for a batch below 1 or ratios outside (0, 1] or not increasing.
-    public init(batchSize: Int, momentum: Bool = false, channelRatios: [Double] = defaultChannelRatios)
-        throws(FederationConfigurationError)
-    {
+    public init(
+        batchSize: Int, momentum: Bool = false, channelRatios: [Double] = defaultChannelRatios,
+        order: Order = .depthFirst
+    ) throws(FederationConfigurationError) {
         guard batchSize >= 1 else {
             throw .invalid("client.batch", value: "\(batchSize)", expected: "an integer ≥ 1")
         }
@@ -71,14 +84,20 @@ public struct SparseUpdatePolicy: Hashable, Sendable {
         self.channelRatios = channelRatios
         self.batchSize = batchSize
         self.momentum = momentum
+        self.order = order
     }
 
     /// The fixed sequence of steps for `model` (duplicate row counts from different ratios appear once).
     public func steps(for model: FederatedModel) -> [SparseUpdateStep] {
         var result: [SparseUpdateStep] = []
+        if self.order == .biasesFirst {
+            for index in model.layers.indices.reversed() where model.layers[index].hasBias {
+                result.append(.bias(layer: index))
+            }
+        }
         for index in model.layers.indices.reversed() {
             let layer = model.layers[index]
-            if layer.hasBias { result.append(.bias(layer: index)) }
+            if layer.hasBias && self.order == .depthFirst { result.append(.bias(layer: index)) }
             var previous = 0
             for ratio in self.channelRatios {
                 let rows = Swift.min(layer.rows, Int((ratio * Double(layer.rows)).rounded(.up)))

@@ -144,3 +144,22 @@ struct SlicedModelTests {
         #expect(throws: FederationConfigurationError.self) { try SlicedModel(model: model, specs: specs) }
     }
 }
+
+extension SlicedModelTests {
+    /// The ratio chosen for a cap trains under it, and the next larger candidate does not.
+    @Test(arguments: [128 * 1024, 256 * 1024])
+    func largestCapacityRatioIsTheLargestThatFits(capBytes: Int) throws {
+        let model = try FederatedModel(graph: ModelZoo.cnnCIFAR())
+        let ratio = try #require(
+            try SlicedModel.largestCapacityRatio(
+                model: model, policy: .width, capBytes: capBytes, options: CompileOptions(batch: 1)))
+        func bytes(_ ratio: Double) throws -> Int {
+            let specs = try ExtractionPolicy.width.extract(
+                layout: model.layout, capacityRatio: ratio, round: 0, stream: RandomStream(seed: 0))
+            return try TrainingPlan.compile(SlicedModel(model: model, specs: specs).narrow.graph).arenaBytes
+        }
+        #expect(try bytes(ratio) <= capBytes)
+        #expect(ratio < 1)
+        #expect(try bytes(ratio + 1.0 / 16) > capBytes)
+    }
+}

@@ -19,10 +19,10 @@ struct SparseUpdateTests {
 
     /// Every chosen update compiles under the cap on its own (planner bytes), and the next step of the sequence,
     /// which the search refused, really needs more than the cap.
-    @Test(arguments: ["mlp-28", "cnn-28", "cnn-cifar"])
-    func selectionFitsTheCapAndTheNextStepDoesNot(name: String) throws {
+    @Test(arguments: ["mlp-28", "cnn-28", "cnn-cifar"], SparseUpdatePolicy.Order.allCases)
+    func selectionFitsTheCapAndTheNextStepDoesNot(name: String, order: SparseUpdatePolicy.Order) throws {
         let model = try FederatedModel(graph: ModelZoo.model(named: name))
-        let policy = try SparseUpdatePolicy(batchSize: 1)
+        let policy = try SparseUpdatePolicy(batchSize: 1, order: order)
         let steps = policy.steps(for: model)
         let minimum = try Self.minimumBytes(model, policy)
         for cap in Self.capsBytes {
@@ -51,13 +51,13 @@ struct SparseUpdateTests {
     }
 
     /// A larger cap never yields a smaller subset: the held elements only grow (as sets) with the cap.
-    @Test(arguments: ["mlp-28", "cnn-28", "cnn-cifar"])
-    func largerCapNeverYieldsSmallerSubset(name: String) throws {
+    @Test(arguments: ["mlp-28", "cnn-28", "cnn-cifar"], SparseUpdatePolicy.Order.allCases)
+    func largerCapNeverYieldsSmallerSubset(name: String, order: SparseUpdatePolicy.Order) throws {
         let model = try FederatedModel(graph: ModelZoo.model(named: name))
-        let policy = try SparseUpdatePolicy(batchSize: 1)
+        let policy = try SparseUpdatePolicy(batchSize: 1, order: order)
         var previous: ParameterSubset?
         let minimum = try Self.minimumBytes(model, policy)
-        for cap in stride(from: minimum, through: minimum + 320 * 1024, by: 6 * 1024) {
+        for cap in stride(from: minimum, through: minimum + 256 * 1024, by: 16 * 1024) {
             let subset = try policy.select(model: model, capBytes: cap).subNetwork.subset
             if let previous {
                 #expect(subset.parameterCount(in: model.layout) >= previous.parameterCount(in: model.layout))
@@ -80,6 +80,12 @@ struct SparseUpdateTests {
                 .weights(layer: 2, rows: 10), .bias(layer: 1), .weights(layer: 1, rows: 2),
             ])
         #expect(steps.count == 3 * 5)
+        let biasesFirst = try SparseUpdatePolicy(batchSize: 1, order: .biasesFirst).steps(for: model)
+        #expect(
+            Array(biasesFirst.prefix(4)) == [
+                .bias(layer: 2), .bias(layer: 1), .bias(layer: 0), .weights(layer: 2, rows: 2),
+            ])
+        #expect(Set(biasesFirst) == Set(steps))
     }
 
     /// FTTE's w* is the selection for the smallest device and fits every device of the fleet.
