@@ -143,6 +143,30 @@ struct ClientTrainerTests {
         }
     }
 
+    /// A trained sparse update travels as its channel windows and values: the payload decodes to the same subset
+    /// and the same Δ, and its size is the message header plus, per held tensor, a header, the window (8 bytes
+    /// when partial) and 4 bytes per value.
+    @Test func sparseUpdateRoundTripsThroughThePayloadCodec() throws {
+        let selection = try SparseUpdatePolicy(batchSize: 5).select(model: self.model, capBytes: 128 * 1024)
+        let trainer = try ClientTrainer(epochs: 1, batchSize: 5, learningRate: 0.05)
+        let update = try trainer.train(
+            model: self.model, subNetwork: selection.subNetwork, capBytes: 128 * 1024, base: self.initial,
+            baseVersion: 3, clientID: 0, examples: self.examples(10, purpose: "payload"),
+            shuffle: self.stream(0, "shuffle")
+        ).update
+        let codec = PayloadCodec(layout: self.model.layout)
+        let bytes = codec.encode(version: 3, specs: selection.subNetwork.specs, values: update.deltas)
+        let decoded = try codec.decode(bytes)
+        #expect(decoded.version == 3 && decoded.values == update.deltas)
+        #expect(zip(decoded.specs, self.model.layout.tensors).map { $0.resolve($1) } == update.subset.tensors)
+        var expected = 6
+        for (spec, values) in zip(selection.subNetwork.specs, update.deltas) where spec != .none {
+            if case .channelWindow = spec { expected += 8 }
+            expected += 4 + 4 * values.count
+        }
+        #expect(bytes.count == expected)
+    }
+
     @Test func planAboveTheCapIsOutOfMemory() throws {
         let trainer = try ClientTrainer(epochs: 1, batchSize: 1, learningRate: 0.1)
         let full = self.model.subNetwork(specs: Array(repeating: .all, count: self.model.layout.tensors.count))

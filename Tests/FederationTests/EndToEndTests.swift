@@ -139,5 +139,10 @@ struct EndToEndTests {
         let after = try self.accuracy(global.parameters)
         #expect(global.version == Self.asyncArrivals / 4)
         #expect(after > before + 0.25)
+        // Only w* moved: every element outside it is still the initial value.
+        var outside = self.initial
+        shared.subNetwork.subset.scatter(shared.subNetwork.subset.gather(global.parameters), into: &outside)
+        #expect(outside == global.parameters)
+        #expect(shared.subNetwork.subset.gather(global.parameters) != shared.subNetwork.subset.gather(self.initial))
     }
 }
