@@ -34,6 +34,7 @@ public struct NonFiniteUpdateError: Error, Hashable, Sendable, CustomStringConve
         self.step = step
     }
 
+    /// What went wrong and what was expected.
     public var description: String {
         "client \(self.clientID): training produced a non-finite parameter by step \(self.step); "
             + "expected finite values (lower the learning rate)"

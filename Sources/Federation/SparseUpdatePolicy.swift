@@ -156,6 +156,10 @@ public struct SparseUpdatePolicy: Hashable, Sendable {
                 break search
             }
         }
+        guard !all.isEmpty else {
+            throw FederationConfigurationError.invalid(
+                "model", value: model.graph.name, expected: "a model with at least one conv2d or linear layer")
+        }
         guard let best else {
             throw FederationConfigurationError.invalid(
                 "device.sram_bytes", value: "\(capBytes)",

@@ -46,10 +46,10 @@ struct EndToEndTests {
         RandomStream(StreamKey(masterSeed: 21, replication: UInt64(round), entity: UInt64(client), purpose: "shuffle"))
     }
 
-    /// Runs `arrivals` asynchronous client completions; `receive` gets each update and the parameters its client
-    /// downloaded.
+    /// Runs `arrivals` asynchronous client completions, each client under its cap in `capsBytes` (no cap when
+    /// `nil`); `receive` gets each update and the parameters its client downloaded.
     func runAsynchronously(
-        trainer: ClientTrainer? = nil, subNetwork: SubNetwork, capBytes: Int?, model global: inout GlobalModel,
+        trainer: ClientTrainer? = nil, subNetwork: SubNetwork, capsBytes: [Int]? = nil, model global: inout GlobalModel,
         receive: (ClientUpdate, [[Float]], inout GlobalModel) -> Void
     ) throws {
         let durations = (0..<Self.clientCount).map {
@@ -63,7 +63,7 @@ struct EndToEndTests {
             let client = inFlight.indices.min { inFlight[$0].finish < inFlight[$1].finish }!
             let job = inFlight[client]
             let result = try (trainer ?? self.trainer).train(
-                model: self.model, subNetwork: subNetwork, capBytes: capBytes, base: job.base,
+                model: self.model, subNetwork: subNetwork, capBytes: capsBytes?[client], base: job.base,
                 baseVersion: job.version, clientID: client, examples: self.clients[client],
                 shuffle: self.shuffleStream(client, arrival))
             receive(result.update, job.base, &global)
@@ -96,11 +96,36 @@ struct EndToEndTests {
         #expect(after > before + 0.25)
     }
 
+    /// FedRolex-style heterogeneous rounds: clients with capacity ratios 1, 1/2 and 1/4 train narrower MLPs whose
+    /// hidden windows roll with the round; FedAvg averages each element over the clients that hold it.
+    @Test func fedAvgWithRollingSubNetworksImprovesTestAccuracy() throws {
+        var global = GlobalModel(layout: self.model.layout, parameters: self.initial)
+        let before = try self.accuracy(global.parameters)
+        let unused = RandomStream(seed: 0)
+        for _ in 0..<4 {
+            var updates: [ClientUpdate] = []
+            for client in 0..<Self.clientCount {
+                let ratio = [1, 0.5, 0.25][client % 3]
+                let specs = try ExtractionPolicy.rolling.extract(
+                    layout: self.model.layout, capacityRatio: ratio, round: global.version, stream: unused)
+                let sliced = try SlicedModel(model: self.model, specs: specs)
+                let result = try sliced.train(
+                    with: self.trainer, capBytes: nil, base: global.parameters, baseVersion: global.version,
+                    clientID: client, examples: self.clients[client],
+                    shuffle: self.shuffleStream(client, global.version))
+                updates.append(result.update)
+            }
+            _ = FedAvgAggregator().aggregate(updates, into: &global)
+        }
+        let after = try self.accuracy(global.parameters)
+        #expect(after > before + 0.25)
+    }
+
     @Test func fedAsyncImprovesTestAccuracy() throws {
         var global = GlobalModel(layout: self.model.layout, parameters: self.initial)
         let before = try self.accuracy(global.parameters)
         let server = FedAsyncAggregator(alpha: 0.6, staleness: StalenessDecay.polynomial(a: 0.5))
-        try self.runAsynchronously(subNetwork: self.fullNetwork, capBytes: nil, model: &global) { update, base, model in
+        try self.runAsynchronously(subNetwork: self.fullNetwork, model: &global) { update, base, model in
             _ = server.receive(update, base: base, into: &model)
         }
         let after = try self.accuracy(global.parameters)
@@ -111,7 +136,7 @@ struct EndToEndTests {
         var global = GlobalModel(layout: self.model.layout, parameters: self.initial)
         let before = try self.accuracy(global.parameters)
         var server = FedBuffAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))
-        try self.runAsynchronously(subNetwork: self.fullNetwork, capBytes: nil, model: &global) { update, _, model in
+        try self.runAsynchronously(subNetwork: self.fullNetwork, model: &global) { update, _, model in
             _ = server.receive(update, into: &model)
         }
         let after = try self.accuracy(global.parameters)
@@ -131,7 +156,7 @@ struct EndToEndTests {
         var server = FTTEAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))
         let trainer = try ClientTrainer(epochs: 1, batchSize: 10, learningRate: 0.25)
         try self.runAsynchronously(
-            trainer: trainer, subNetwork: shared.subNetwork, capBytes: 64 * 1024, model: &global
+            trainer: trainer, subNetwork: shared.subNetwork, capsBytes: caps, model: &global
         ) {
             update, _, model in
             _ = server.receive(update, into: &model)
