@@ -3,44 +3,6 @@
 import SimKernel
 import TinyTrain
 
-/// What one client's local training produced.
-public struct ClientTrainingResult: Sendable {
-    /// The update to send: Δ = trained − downloaded on the sub-network's elements.
-    public var update: ClientUpdate
-    /// Multiply-accumulates of all steps, from the plan's counts (forward, pruned backward, SGD update).
-    public var macs: Int
-    /// The planner's SRAM arena bytes: the device's peak training memory.
-    public var peakMemoryBytes: Int
-    /// The planner's bytes of frozen parameters, read from flash.
-    public var flashBytes: Int
-    /// SGD steps taken.
-    public var steps: Int
-    /// Mean training loss over the examples of the last epoch (measured before each step's update).
-    public var lastEpochMeanLoss: Double
-    /// The update's L2 norm before clipping, when differential privacy is on.
-    public var normBeforeClipping: Double?
-}
-
-/// Training produced a non-finite parameter (too large a learning rate, usually).
-public struct NonFiniteUpdateError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The client whose training diverged.
-    public var clientID: Int
-    /// The step after which the first non-finite value was seen.
-    public var step: Int
-
-    /// Creates the error.
-    public init(clientID: Int, step: Int) {
-        self.clientID = clientID
-        self.step = step
-    }
-
-    /// What went wrong and what was expected.
-    public var description: String {
-        "client \(self.clientID): training produced a non-finite parameter by step \(self.step); "
-            + "expected finite values (lower the learning rate)"
-    }
-}
-
 /// A client's local work: E epochs of mini-batch SGD on its own examples, through a training-engine session
 /// compiled under the device's memory cap, starting from the global parameters it downloaded.
 ///
