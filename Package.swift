@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Energy", targets: ["Energy"]),
         .library(name: "TinyTrain", targets: ["TinyTrain"]),
         .library(name: "Radio", targets: ["Radio"]),
+        .library(name: "Federation", targets: ["Federation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "Federation",
-            dependencies: ["SimKernel"]
+            dependencies: ["SimKernel", "TinyTrain"]
         ),
         // zlib, for gzip-compressed data files. Debian: zlib1g-dev.
         .systemLibrary(
@@ -75,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FederationTests",
-            dependencies: ["Federation", "SimKernel"]
+            dependencies: ["Federation", "SimKernel", "TinyTrain", "Datasets"]
         ),
         .testTarget(
             name: "DatasetsTests",

@@ -11,8 +11,9 @@ import SimKernel
 /// - `rolling`: FedRolex (Alam et al., NeurIPS 2022) — a window of ⌈r·C⌉ channels starting at `round mod C`,
 ///   so every channel is trained as rounds advance.
 ///
-/// The memory-driven `sparse-update` policy, which asks the training engine's planner what fits, is built on
-/// top of the planner and lives with it.
+/// A device trains `width` and `rolling` sub-networks as a narrower model (``SlicedModel``) and `random-index`
+/// ones inside the full model (``FederatedModel/subNetwork(specs:)``). The memory-driven `sparse-update` policy,
+/// which asks the training engine's planner what fits, is ``SparseUpdatePolicy``.
 public enum ExtractionPolicy: Hashable, Sendable {
     /// Random elements per tensor.
     case randomIndex(sharedSeed: Bool)
