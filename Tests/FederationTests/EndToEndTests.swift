@@ -46,28 +46,33 @@ struct EndToEndTests {
         RandomStream(StreamKey(masterSeed: 21, replication: UInt64(round), entity: UInt64(client), purpose: "shuffle"))
     }
 
-    /// Runs `arrivals` asynchronous client completions, each client under its cap in `capsBytes` (no cap when
-    /// `nil`); `receive` gets each update and the parameters its client downloaded.
+    /// Runs ``asyncArrivals`` client completions through `server`: every client asks for work when idle, trains
+    /// the version it was given under its cap in `capsBytes` (no cap when `nil`), and its update arrives after a
+    /// drawn training time.
     func runAsynchronously(
-        trainer: ClientTrainer? = nil, subNetwork: SubNetwork, capsBytes: [Int]? = nil, model global: inout GlobalModel,
-        receive: (ClientUpdate, [[Float]], inout GlobalModel) -> Void
+        trainer: ClientTrainer? = nil, subNetwork: SubNetwork, capsBytes: [Int]? = nil, server: inout AsynchronousServer
     ) throws {
         let durations = (0..<Self.clientCount).map {
             RandomStream(StreamKey(masterSeed: 21, entity: UInt64($0), purpose: "training-time"))
         }
         func draw(_ client: Int) -> Double { durations[client].exponential(mean: 1 + Double(client % 3)) }
-        var inFlight = (0..<Self.clientCount).map { client in
-            (finish: draw(client), base: global.parameters, version: global.version)
+        var jobs: [Int: (finish: Double, base: [[Float]], version: Int)] = [:]
+        for client in 0..<Self.clientCount {
+            let offered = server.deviceIdle(client)
+            let download = try #require(offered)
+            jobs[client] = (draw(client), download.parameters, download.version)
         }
         for arrival in 0..<Self.asyncArrivals {
-            let client = inFlight.indices.min { inFlight[$0].finish < inFlight[$1].finish }!
-            let job = inFlight[client]
+            let (client, job) = try #require(jobs.min { ($0.value.finish, $0.key) < ($1.value.finish, $1.key) })
             let result = try (trainer ?? self.trainer).train(
                 model: self.model, subNetwork: subNetwork, capBytes: capsBytes?[client], base: job.base,
                 baseVersion: job.version, clientID: client, examples: self.clients[client],
                 shuffle: self.shuffleStream(client, arrival))
-            receive(result.update, job.base, &global)
-            inFlight[client] = (job.finish + draw(client), global.parameters, global.version)
+            let outcome = server.updateArrived(result.update)
+            #expect(outcome != nil)
+            let offered = server.deviceIdle(client)
+            let download = try #require(offered)
+            jobs[client] = (job.finish + draw(client), download.parameters, download.version)
         }
     }
 
@@ -122,25 +127,25 @@ struct EndToEndTests {
     }
 
     @Test func fedAsyncImprovesTestAccuracy() throws {
-        var global = GlobalModel(layout: self.model.layout, parameters: self.initial)
-        let before = try self.accuracy(global.parameters)
-        let server = FedAsyncAggregator(alpha: 0.6, staleness: StalenessDecay.polynomial(a: 0.5))
-        try self.runAsynchronously(subNetwork: self.fullNetwork, model: &global) { update, base, model in
-            _ = server.receive(update, base: base, into: &model)
-        }
-        let after = try self.accuracy(global.parameters)
+        var server = try AsynchronousServer(
+            model: GlobalModel(layout: self.model.layout, parameters: self.initial),
+            rule: .fedAsync(FedAsyncAggregator(alpha: 0.6, staleness: StalenessDecay.polynomial(a: 0.5))),
+            concurrency: Self.clientCount)
+        let before = try self.accuracy(server.model.parameters)
+        try self.runAsynchronously(subNetwork: self.fullNetwork, server: &server)
+        let after = try self.accuracy(server.model.parameters)
         #expect(after > before + 0.25)
     }
 
     @Test func fedBuffImprovesTestAccuracy() throws {
-        var global = GlobalModel(layout: self.model.layout, parameters: self.initial)
-        let before = try self.accuracy(global.parameters)
-        var server = FedBuffAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))
-        try self.runAsynchronously(subNetwork: self.fullNetwork, model: &global) { update, _, model in
-            _ = server.receive(update, into: &model)
-        }
-        let after = try self.accuracy(global.parameters)
-        #expect(global.version == Self.asyncArrivals / 4)
+        var server = try AsynchronousServer(
+            model: GlobalModel(layout: self.model.layout, parameters: self.initial),
+            rule: .fedBuff(FedBuffAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))),
+            concurrency: Self.clientCount)
+        let before = try self.accuracy(server.model.parameters)
+        try self.runAsynchronously(subNetwork: self.fullNetwork, server: &server)
+        let after = try self.accuracy(server.model.parameters)
+        #expect(server.model.version == Self.asyncArrivals / 4)
         #expect(after > before + 0.25)
     }
 
@@ -148,19 +153,17 @@ struct EndToEndTests {
     /// (64, 96 and 128 KiB), under its own cap. The sparse update (the classifier, the middle layer and the
     /// first layer's bias) takes a larger learning rate than full-model training.
     @Test func ftteImprovesTestAccuracy() throws {
-        var global = GlobalModel(layout: self.model.layout, parameters: self.initial)
-        let before = try self.accuracy(global.parameters)
         let caps = (0..<Self.clientCount).map { [64, 96, 128][$0 % 3] * 1024 }
         let shared = try SparseUpdatePolicy(batchSize: 10).sharedSelection(model: self.model, deviceCapsBytes: caps)
         #expect(shared.peakMemoryBytes <= 64 * 1024)
-        var server = FTTEAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))
+        var server = try AsynchronousServer(
+            model: GlobalModel(layout: self.model.layout, parameters: self.initial),
+            rule: .ftte(FTTEAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))),
+            concurrency: Self.clientCount)
+        let before = try self.accuracy(server.model.parameters)
         let trainer = try ClientTrainer(epochs: 1, batchSize: 10, learningRate: 0.25)
-        try self.runAsynchronously(
-            trainer: trainer, subNetwork: shared.subNetwork, capsBytes: caps, model: &global
-        ) {
-            update, _, model in
-            _ = server.receive(update, into: &model)
-        }
+        try self.runAsynchronously(trainer: trainer, subNetwork: shared.subNetwork, capsBytes: caps, server: &server)
+        let global = server.model
         let after = try self.accuracy(global.parameters)
         #expect(global.version == Self.asyncArrivals / 4)
         #expect(after > before + 0.25)

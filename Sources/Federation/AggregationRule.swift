@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// The asynchronous aggregation rules an ``AsynchronousServer`` can run.
+public enum AsynchronousRule: Sendable {
+    /// FedAsync: mix every arrival in (``FedAsyncAggregator``).
+    case fedAsync(FedAsyncAggregator)
+    /// FedBuff: buffered deltas (``FedBuffAggregator``).
+    case fedBuff(FedBuffAggregator)
+    /// FTTE: buffered, age- and variance-weighted sparse deltas (``FTTEAggregator``).
+    case ftte(FTTEAggregator)
+
+    /// The strategy's name as manifests spell it.
+    public var name: String {
+        switch self {
+        case .fedAsync: "fedasync"
+        case .fedBuff: "fedbuff"
+        case .ftte: "ftte"
+        }
+    }
+
+    /// Applies one update; `base` is the snapshot the client trained from.
+    mutating func receive(_ update: ClientUpdate, base: [[Float]], into model: inout GlobalModel)
+        -> AggregationOutcome
+    {
+        switch self {
+        case .fedAsync(let rule):
+            return rule.receive(update, base: base, into: &model)
+        case .fedBuff(var rule):
+            defer { self = .fedBuff(rule) }
+            return rule.receive(update, into: &model)
+        case .ftte(var rule):
+            defer { self = .ftte(rule) }
+            return rule.receive(update, into: &model)
+        }
+    }
+}
