@@ -7,17 +7,31 @@ import Foundation
 /// RDP of one step at integer order α (Mironov, Talwar & Zhang, "Rényi Differential Privacy of the Sampled
 /// Gaussian Mechanism", 2019, §3.3): ε(α) = log(A_α)/(α − 1) with
 /// A_α = Σ_{k=0}^{α} C(α,k) (1−q)^{α−k} q^k exp((k² − k)/(2σ²)), summed in log space; for q = 1 it is
-/// α/(2σ²) exactly. Steps compose additively. Conversion to (ε, δ) (Canonne, Kamath & Steinke 2020, Prop. 12):
-/// ε = min_α [T·ε(α) + log(1 − 1/α) − log(δ·α)/(α − 1)], floored at 0. This is the computation Google's
-/// `dp-accounting` library performs for integer orders; the tests pin values from it.
+/// α/(2σ²) exactly. Steps compose additively. Conversion to (ε, δ), minimised over the orders:
+/// - ``Conversion/improved`` (Canonne, Kamath & Steinke 2020, Prop. 12):
+///   ε = T·ε(α) + log(1 − 1/α) − log(δ·α)/(α − 1), floored at 0 — what Google's `dp-accounting` computes;
+/// - ``Conversion/classic`` (Mironov 2017, Prop. 3): ε = T·ε(α) + log(1/δ)/(α − 1) — what TensorFlow Privacy's
+///   tutorials published (e.g. ε = 3.01 for its MNIST DP-SGD run).
+/// The tests pin values from both.
 public struct RDPAccountant: Sendable {
+    /// How an RDP curve becomes an (ε, δ) guarantee.
+    public enum Conversion: Sendable {
+        /// Mironov (2017), Proposition 3.
+        case classic
+        /// Canonne, Kamath & Steinke (2020), Proposition 12 (tighter).
+        case improved
+    }
+
     /// The Rényi orders searched (default 2…64).
     public var orders: [Int]
+    /// The conversion used by ``epsilon(samplingRate:noiseMultiplier:steps:delta:)``.
+    public var conversion: Conversion
 
     /// Creates an accountant over integer orders ≥ 2.
-    public init(orders: [Int] = Array(2...64)) {
+    public init(orders: [Int] = Array(2...64), conversion: Conversion = .improved) {
         precondition(!orders.isEmpty && orders.allSatisfy { $0 >= 2 }, "RDP orders must be integers ≥ 2")
         self.orders = orders
+        self.conversion = conversion
     }
 
     /// The RDP ε(α) of one Poisson-subsampled Gaussian step.
@@ -57,8 +71,14 @@ public struct RDPAccountant: Sendable {
         for alpha in self.orders {
             let rdp = Double(steps) * self.stepRDP(samplingRate: q, noiseMultiplier: sigma, order: alpha)
             let a = Double(alpha)
-            var epsilon = rdp + log1p(-1 / a) - log(delta * a) / (a - 1)
-            if delta * delta + expm1(-rdp) > 0 { epsilon = 0 }
+            var epsilon: Double
+            switch self.conversion {
+            case .classic:
+                epsilon = rdp + log(1 / delta) / (a - 1)
+            case .improved:
+                epsilon = rdp + log1p(-1 / a) - log(delta * a) / (a - 1)
+                if delta * delta + expm1(-rdp) > 0 { epsilon = 0 }
+            }
             if epsilon < best.epsilon { best = (Swift.max(0, epsilon), alpha) }
         }
         return best
