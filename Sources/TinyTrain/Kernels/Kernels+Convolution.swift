@@ -20,6 +20,24 @@ struct ConvGeometry {
     var outPlane: Int { outHeight * outWidth }
 }
 
+/// For each kernel row (column), the output rows (columns) whose input row (column) lies inside the input;
+/// computed once per kernel call rather than per tap.
+struct TapRanges {
+    var rows: [Range<Int>]
+    var columns: [Range<Int>]
+
+    init(_ g: ConvGeometry) {
+        rows = (0..<g.kernel).map {
+            Kernels.validRange(
+                outputCount: g.outHeight, inputCount: g.inHeight, stride: g.stride, padding: g.padding, offset: $0)
+        }
+        columns = (0..<g.kernel).map {
+            Kernels.validRange(
+                outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding, offset: $0)
+        }
+    }
+}
+
 extension Kernels {
     /// The element count of a tap's rows when they form one contiguous span in both input and output: stride 1,
     /// every output column valid, and rows of equal width; `nil` otherwise.
@@ -40,6 +58,7 @@ extension Kernels {
         mask: UnsafeMutablePointer<UInt8>?
     ) {
         let k = g.kernel
+        let taps = TapRanges(g)
         for n in 0..<g.batch {
             for oc in 0..<g.outChannels {
                 let out = y + (n * g.outChannels + oc) * g.outPlane
@@ -49,14 +68,10 @@ extension Kernels {
                 for icg in 0..<g.inPerGroup {
                     let plane = x + (n * g.inChannels + firstIn + icg) * g.inPlane
                     for kh in 0..<k {
-                        let ohRange = validRange(
-                            outputCount: g.outHeight, inputCount: g.inHeight, stride: g.stride, padding: g.padding,
-                            offset: kh)
+                        let ohRange = taps.rows[kh]
                         for kw in 0..<k {
                             let weight = w[(icg * k + kh) * k + kw]
-                            let owRange = validRange(
-                                outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
-                                offset: kw)
+                            let owRange = taps.columns[kw]
                             if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
                                 let start = ohRange.lowerBound
                                 let inStart = plane + (start - g.padding + kh) * g.inWidth - g.padding + kw
@@ -90,6 +105,7 @@ extension Kernels {
         inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
+        let taps = TapRanges(g)
         for n in 0..<g.batch {
             for oc in 0..<g.outChannels {
                 let gradOut = dy + (n * g.outChannels + oc) * g.outPlane
@@ -98,14 +114,10 @@ extension Kernels {
                 for icg in 0..<g.inPerGroup {
                     let plane = dx + (n * g.inChannels + firstIn + icg) * g.inPlane
                     for kh in 0..<k {
-                        let ohRange = validRange(
-                            outputCount: g.outHeight, inputCount: g.inHeight, stride: g.stride, padding: g.padding,
-                            offset: kh)
+                        let ohRange = taps.rows[kh]
                         for kw in 0..<k {
                             let weight = w[(icg * k + kh) * k + kw]
-                            let owRange = validRange(
-                                outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
-                                offset: kw)
+                            let owRange = taps.columns[kw]
                             if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
                                 let start = ohRange.lowerBound
                                 let inStart = plane + (start - g.padding + kh) * g.inWidth - g.padding + kw
@@ -136,6 +148,7 @@ extension Kernels {
         trainableRows: UnsafeBufferPointer<Int>, weightGradient dW: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
+        let taps = TapRanges(g)
         let rowLength = g.inPerGroup * k * k
         for n in 0..<g.batch {
             for (j, oc) in trainableRows.enumerated() {
@@ -145,13 +158,9 @@ extension Kernels {
                 for icg in 0..<g.inPerGroup {
                     let plane = x + (n * g.inChannels + firstIn + icg) * g.inPlane
                     for kh in 0..<k {
-                        let ohRange = validRange(
-                            outputCount: g.outHeight, inputCount: g.inHeight, stride: g.stride, padding: g.padding,
-                            offset: kh)
+                        let ohRange = taps.rows[kh]
                         for kw in 0..<k {
-                            let owRange = validRange(
-                                outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
-                                offset: kw)
+                            let owRange = taps.columns[kw]
                             var sum: Scalar = 0
                             if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
                                 let start = ohRange.lowerBound
