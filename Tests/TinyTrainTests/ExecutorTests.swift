@@ -102,6 +102,12 @@ struct ExecutorTests {
         #expect(a.weights() != weights)
         try b.load(weights)
         #expect(b.weights() == weights)
+        // With momentum reset, a reloaded session retraces the first session's steps exactly.
+        b.resetOptimizerState()
+        let c = try TrainingSession(plan: plan, weights: weights)
+        try b.trainStep(inputs: inputs, labels: labels, learningRate: 0.05, momentum: 0.9)
+        try c.trainStep(inputs: inputs, labels: labels, learningRate: 0.05, momentum: 0.9)
+        #expect(b.weights() == c.weights())
     }
 
     @Test
