@@ -72,7 +72,7 @@ extension ArenaExecutor {
             Kernels.convForward(
                 convGeometry(a, inShape: inShape, outShape: outShape, count: count), input: x,
                 rows: rowPointers[op.layer!], bias: biasPointers[op.layer!], output: y, activation: op.activation,
-                mask: mask)
+                mask: mask, workspace: plan.bindings.forwardWorkspace[index].map { pointer($0, as: Scalar.self) })
         case .linear:
             Kernels.linearForward(
                 batch: count, inFeatures: inShape.elementCount, outFeatures: outShape.elementCount, input: x,
@@ -114,10 +114,15 @@ extension ArenaExecutor {
             let trainable = UnsafeBufferPointer(trainableRows[layerIndex])
             if case .conv(let a) = op.kind {
                 let geometry = convGeometry(a, inShape: inShape, outShape: outShape, count: count)
-                if let dx { Kernels.convBackwardInput(geometry, outputGradient: dy, rows: rows, inputGradient: dx) }
+                let workspace = plan.bindings.backwardWorkspace[index].map { pointer($0, as: Scalar.self) }
+                if let dx {
+                    Kernels.convBackwardInput(
+                        geometry, outputGradient: dy, rows: rows, inputGradient: dx, workspace: workspace)
+                }
                 if let dW = plan.bindings.weightGradient[layerIndex] {
                     Kernels.convBackwardWeights(
-                        geometry, outputGradient: dy, input: x, trainableRows: trainable, weightGradient: pointer(dW))
+                        geometry, outputGradient: dy, input: x, trainableRows: trainable, weightGradient: pointer(dW),
+                        workspace: workspace)
                 }
             } else {
                 if let dx {
@@ -177,10 +182,7 @@ extension ArenaExecutor {
     private func convGeometry(_ a: Conv2DAttributes, inShape: TensorShape, outShape: TensorShape, count: Int)
         -> ConvGeometry
     {
-        ConvGeometry(
-            batch: count, inChannels: inShape.channels, inHeight: inShape.height, inWidth: inShape.width,
-            outChannels: outShape.channels, outHeight: outShape.height, outWidth: outShape.width, kernel: a.kernel,
-            stride: a.stride, padding: a.padding, groups: a.groups)
+        ConvGeometry(a, inShape: inShape, outShape: outShape, batch: count)
     }
 
     private func poolGeometry(_ p: PoolAttributes, inShape: TensorShape, outShape: TensorShape, count: Int)

@@ -160,6 +160,26 @@ struct TensorTableBuilder {
             if case .maxPool = op.kind { return make("\(op.name).argmax", .masks, bytes: elements) }
             return op.activation == .none ? nil : make("\(op.name).mask", .masks, bytes: (elements + 7) / 8)
         }
+        var forwardWorkspace: [Int?] = []
+        var backwardWorkspace: [Int?] = []
+        for op in graph.ops {
+            guard case .conv(let attributes) = op.kind else {
+                forwardWorkspace.append(nil)
+                backwardWorkspace.append(nil)
+                continue
+            }
+            let lowering = ConvLowering(
+                geometry: ConvGeometry(
+                    attributes, inShape: graph.valueShapes[op.inputs[0]], outShape: graph.valueShapes[op.output],
+                    batch: batch))
+            let bytes = lowering.workspaceElements * scalar
+            let layer = graph.layers[op.layer!]
+            let backwardUsesIt = op.inputNeedsGradient[0] || !layer.trainableRows.isEmpty
+            forwardWorkspace.append(bytes > 0 ? make("\(op.name).workspace", .workspace, bytes: bytes) : nil)
+            backwardWorkspace.append(
+                bytes > 0 && op.needsBackward && backwardUsesIt
+                    ? make("\(op.name).backward_workspace", .workspace, bytes: bytes) : nil)
+        }
         let labels = make("labels", .activations, bytes: batch * MemoryLayout<Int32>.size)
         var weights: [Int?] = []
         var bias: [Int?] = []
@@ -193,6 +213,7 @@ struct TensorTableBuilder {
                 for input in op.inputs { use(value[input], at: step) }
                 use(value[op.output], at: step)
                 use(mask[index], at: step)
+                use(forwardWorkspace[index], at: step)
             case .loss:
                 use(value[graph.outputValue], at: step)
                 use(labels, at: step)
@@ -201,6 +222,7 @@ struct TensorTableBuilder {
                 let op = graph.ops[index]
                 use(valueGradient[op.output], at: step)
                 use(mask[index], at: step)
+                use(backwardWorkspace[index], at: step)
                 for (input, needed) in zip(op.inputs, op.inputNeedsGradient) where needed {
                     use(valueGradient[input], at: step)
                 }
@@ -220,7 +242,8 @@ struct TensorTableBuilder {
         use(value[0], at: 0)
         use(labels, at: 0)
         return PlanBindings(
-            value: value, valueGradient: valueGradient, mask: mask, labels: labels, weights: weights, bias: bias,
+            value: value, valueGradient: valueGradient, mask: mask, forwardWorkspace: forwardWorkspace,
+            backwardWorkspace: backwardWorkspace, labels: labels, weights: weights, bias: bias,
             weightGradient: weightGradient, biasGradient: biasGradient, weightMomentum: weightMomentum,
             biasMomentum: biasMomentum)
     }

@@ -211,6 +211,10 @@ public struct PlanBindings: Hashable, Sendable {
     public var valueGradient: [Int?]
     /// Mask (activation) or argmax (max pool) tensor of each operator.
     public var mask: [Int?]
+    /// Workspace of each operator's forward step (convolutions lowered to blocked products).
+    public var forwardWorkspace: [Int?]
+    /// Workspace of each operator's backward step.
+    public var backwardWorkspace: [Int?]
     /// Labels tensor (Int32 per sample).
     public var labels: Int
     /// Per layer: trainable weight rows (in SRAM).

@@ -78,9 +78,10 @@ enum TinyModels {
             return try b.build(output: logits)
         case "residual":
             var b = ModelBuilder(name: name, input: TensorShape(channels: 2, height: 4, width: 4))
-            var a = try b.conv2d(b.input, out: 4, kernel: 3, padding: 1, name: "conv1")
+            // conv2 unrolls 8 · 3² = 72 rows: more than one block of ConvLowering.depth.
+            var a = try b.conv2d(b.input, out: 8, kernel: 3, padding: 1, name: "conv1")
             a = try b.relu(a)
-            var c = try b.conv2d(a, out: 4, kernel: 3, padding: 1, bias: false, name: "conv2")
+            var c = try b.conv2d(a, out: 8, kernel: 3, padding: 1, bias: false, name: "conv2")
             c = try b.batchNorm(c)
             var x = try b.add(a, c)
             x = try b.relu(x)

@@ -14,6 +14,21 @@ struct ConvGeometry {
     var padding: Int
     var groups: Int
 
+    /// The geometry of a convolution layer on `batch` samples.
+    init(_ a: Conv2DAttributes, inShape: TensorShape, outShape: TensorShape, batch: Int) {
+        self.batch = batch
+        inChannels = inShape.channels
+        inHeight = inShape.height
+        inWidth = inShape.width
+        outChannels = outShape.channels
+        outHeight = outShape.height
+        outWidth = outShape.width
+        kernel = a.kernel
+        stride = a.stride
+        padding = a.padding
+        groups = a.groups
+    }
+
     var inPerGroup: Int { inChannels / groups }
     var outPerGroup: Int { outChannels / groups }
     var inPlane: Int { inHeight * inWidth }
@@ -52,7 +67,7 @@ extension Kernels {
     /// the innermost loop runs along an output row (with stride 1, along all rows at once where they are contiguous,
     /// eight lanes at a time). The fused activation (and its mask) follows per plane.
     /// - Parameter rows: pointer to each output channel's weights (`[in/groups][k][k]`).
-    static func convForward<Scalar: EngineScalar>(
+    static func convForwardDirect<Scalar: EngineScalar>(
         _ g: ConvGeometry, input x: UnsafePointer<Scalar>, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
         bias: UnsafePointer<Scalar>?, output y: UnsafeMutablePointer<Scalar>, activation: Activation,
         mask: UnsafeMutablePointer<UInt8>?
@@ -100,7 +115,7 @@ extension Kernels {
 
     /// Input gradient: `dx[n, ic, ih, iw] += Σ w · dy` over the output positions that read it, in the forward's
     /// loop order (samples, output channels, input channels, kernel rows, kernel columns, output rows and columns).
-    static func convBackwardInput<Scalar: EngineScalar>(
+    static func convBackwardInputDirect<Scalar: EngineScalar>(
         _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
         inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {
@@ -143,7 +158,7 @@ extension Kernels {
 
     /// Weight gradient of the trainable rows: `dW[j] += Σ_{n,oh,ow} dy[n, rows[j]] · x` (samples, then kernel
     /// taps, then output positions; with stride 1 each span's sum is a lane-wise ``dot(_:_:count:)``). `dW` holds the trainable rows contiguously, in `trainableRows` order.
-    static func convBackwardWeights<Scalar: EngineScalar>(
+    static func convBackwardWeightsDirect<Scalar: EngineScalar>(
         _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
         trainableRows: UnsafeBufferPointer<Int>, weightGradient dW: UnsafeMutablePointer<Scalar>
     ) {
