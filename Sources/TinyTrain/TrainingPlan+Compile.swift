@@ -174,11 +174,13 @@ struct TensorTableBuilder {
                     batch: batch))
             let bytes = lowering.workspaceElements * scalar
             let layer = graph.layers[op.layer!]
-            let backwardUsesIt = op.inputNeedsGradient[0] || !layer.trainableRows.isEmpty
+            let computesWeightGradient = op.needsBackward && !layer.trainableRows.isEmpty
+            let backwardBytes =
+                op.needsBackward && (op.inputNeedsGradient[0] || computesWeightGradient)
+                ? lowering.backwardWorkspaceElements(computesWeightGradient: computesWeightGradient) * scalar : 0
             forwardWorkspace.append(bytes > 0 ? make("\(op.name).workspace", .workspace, bytes: bytes) : nil)
             backwardWorkspace.append(
-                bytes > 0 && op.needsBackward && backwardUsesIt
-                    ? make("\(op.name).backward_workspace", .workspace, bytes: bytes) : nil)
+                backwardBytes > 0 ? make("\(op.name).backward_workspace", .workspace, bytes: backwardBytes) : nil)
         }
         let labels = make("labels", .activations, bytes: batch * MemoryLayout<Int32>.size)
         var weights: [Int?] = []

@@ -22,9 +22,16 @@ struct ConvLowering {
     var isPointwise: Bool { geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 }
     /// Rows of one group's unrolled input.
     var unrolledRows: Int { geometry.inPerGroup * geometry.kernel * geometry.kernel }
-    /// Scalars of workspace one forward or backward call needs.
+    /// Scalars of workspace the forward call needs (none for pointwise convolutions).
     var workspaceElements: Int {
         usesProducts && !isPointwise ? min(unrolledRows, Self.depth) * Self.positions : 0
+    }
+
+    /// Scalars of workspace the backward call needs: a pointwise convolution needs it only to lay its input out
+    /// transposed for the weight gradient.
+    func backwardWorkspaceElements(computesWeightGradient: Bool) -> Int {
+        guard usesProducts, !isPointwise || computesWeightGradient else { return 0 }
+        return min(unrolledRows, Self.depth) * Self.positions
     }
 }
 

@@ -100,7 +100,7 @@ extension Kernels {
                     let gradientRow = { (j: Int) -> UnsafePointer<Scalar> in
                         dy + (n * g.outChannels + trainableRows[j]) * positions + first
                     }
-                    if lowering.isPointwise {
+                    guard let columns = workspace else {
                         let (columns, stride) = unrolledBlock(
                             lowering, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
                             firstPosition: first, count: count, workspace: workspace)
@@ -111,7 +111,6 @@ extension Kernels {
                         }
                         return
                     }
-                    let columns = workspace!
                     unrollTransposed(
                         g, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
                         firstPosition: first, count: count, into: columns)
