@@ -36,57 +36,83 @@ struct ConvLowering {
 }
 
 extension Kernels {
+    /// Splits the output positions `firstPosition..<firstPosition+count` into runs along output rows, and calls
+    /// `body(offset, length, source)` for each: `source` is the input-plane index read by the run's first position
+    /// for kernel tap (`kh`, `kw`) — later positions of the run read `stride` elements further each — or `nil`
+    /// for a run in the zero padding. Bounds are checked once per run, not per element.
+    @inline(__always)
+    static func forEachRun(
+        _ g: ConvGeometry, taps: TapRanges, kh: Int, kw: Int, firstPosition: Int, count: Int,
+        _ body: (_ offset: Int, _ length: Int, _ source: Int?) -> Void
+    ) {
+        var (oh, ow) = firstPosition.quotientAndRemainder(dividingBy: g.outWidth)
+        let columns = taps.columns[kw]
+        let rows = taps.rows[kh]
+        var i = 0
+        while i < count {
+            let length = min(g.outWidth - ow, count - i)
+            let low = max(ow, columns.lowerBound)
+            let high = min(ow + length, columns.upperBound)
+            if !rows.contains(oh) || low >= high {
+                body(i, length, nil)
+            } else {
+                if low > ow { body(i, low - ow, nil) }
+                let ih = oh * g.stride - g.padding + kh
+                body(i + low - ow, high - low, ih * g.inWidth + low * g.stride - g.padding + kw)
+                if high < ow + length { body(i + high - ow, ow + length - high, nil) }
+            }
+            i += length
+            ow = 0
+            oh += 1
+        }
+    }
+
     /// Copies rows `firstRow..<firstRow+rowCount` of the unrolled input of sample `n`, group `group`, for output
     /// positions `firstPosition..<firstPosition+count`, into `columns` (row stride ``ConvLowering/positions``);
     /// positions that fall in the zero padding get 0.
     static func unroll<Scalar: EngineScalar>(
-        _ g: ConvGeometry, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int, rowCount: Int,
-        firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
+        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
         for row in 0..<rowCount {
-            let index = firstRow + row
-            let (icg, tap) = index.quotientAndRemainder(dividingBy: k * k)
+            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
             let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
             let destination = columns + row * ConvLowering.positions
-            var (oh, ow) = firstPosition.quotientAndRemainder(dividingBy: g.outWidth)
-            for i in 0..<count {
-                let ih = oh * g.stride - g.padding + kh
-                let iw = ow * g.stride - g.padding + kw
-                destination[i] =
-                    ih >= 0 && ih < g.inHeight && iw >= 0 && iw < g.inWidth ? plane[ih * g.inWidth + iw] : 0
-                ow += 1
-                if ow == g.outWidth {
-                    ow = 0
-                    oh += 1
+            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
+                offset, length, source in
+                guard let source else {
+                    (destination + offset).update(repeating: 0, count: length)
+                    return
+                }
+                if g.stride == 1 {
+                    (destination + offset).update(from: plane + source, count: length)
+                } else {
+                    for i in 0..<length { destination[offset + i] = plane[source + i * g.stride] }
                 }
             }
         }
     }
 
-    /// Like ``unroll``, but transposed: position `i`, row `r` goes to `columns[i · depth + r]`, so a weight
+    /// Like ``unroll``, but transposed: position `i`, row `r` goes to `columns[i · rowCount + r]`, so a weight
     /// row's gradient can run along rows eight lanes at a time.
     static func unrollTransposed<Scalar: EngineScalar>(
-        _ g: ConvGeometry, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int, rowCount: Int,
-        firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
+        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
         for row in 0..<rowCount {
-            let index = firstRow + row
-            let (icg, tap) = index.quotientAndRemainder(dividingBy: k * k)
+            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
             let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            var (oh, ow) = firstPosition.quotientAndRemainder(dividingBy: g.outWidth)
-            for i in 0..<count {
-                let ih = oh * g.stride - g.padding + kh
-                let iw = ow * g.stride - g.padding + kw
-                columns[i * rowCount + row] =
-                    ih >= 0 && ih < g.inHeight && iw >= 0 && iw < g.inWidth ? plane[ih * g.inWidth + iw] : 0
-                ow += 1
-                if ow == g.outWidth {
-                    ow = 0
-                    oh += 1
+            let destination = columns + row
+            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
+                offset, length, source in
+                if let source {
+                    for i in 0..<length { destination[(offset + i) * rowCount] = plane[source + i * g.stride] }
+                } else {
+                    for i in 0..<length { destination[(offset + i) * rowCount] = 0 }
                 }
             }
         }
@@ -144,25 +170,22 @@ extension Kernels {
 
     /// Adds unrolled-input gradients back to the input gradient (the transpose of ``unroll``).
     static func foldBack<Scalar: EngineScalar>(
-        _ g: ConvGeometry, columns: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int, rowCount: Int,
-        firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
+        _ g: ConvGeometry, taps: TapRanges, columns: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
+        rowCount: Int, firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
         for row in 0..<rowCount {
-            let index = firstRow + row
-            let (icg, tap) = index.quotientAndRemainder(dividingBy: k * k)
+            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
             let plane = dx + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
             let source = columns + row * ConvLowering.positions
-            var (oh, ow) = firstPosition.quotientAndRemainder(dividingBy: g.outWidth)
-            for i in 0..<count {
-                let ih = oh * g.stride - g.padding + kh
-                let iw = ow * g.stride - g.padding + kw
-                if ih >= 0 && ih < g.inHeight && iw >= 0 && iw < g.inWidth { plane[ih * g.inWidth + iw] += source[i] }
-                ow += 1
-                if ow == g.outWidth {
-                    ow = 0
-                    oh += 1
+            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
+                offset, length, target in
+                guard let target else { return }
+                if g.stride == 1 {
+                    axpy(1, source + offset, plane + target, count: length)
+                } else {
+                    for i in 0..<length { plane[target + i * g.stride] += source[offset + i] }
                 }
             }
         }
@@ -188,6 +211,46 @@ extension Kernels {
             )
             let out = y + m * ys
             var j = 0
+            while j + 16 <= count {
+                var a0 = V.zero
+                var a1 = V.zero
+                var a2 = V.zero
+                var a3 = V.zero
+                var b0 = V.zero
+                var b1 = V.zero
+                var b2 = V.zero
+                var b3 = V.zero
+                for r in 0..<depth {
+                    let v = raw.loadUnaligned(fromByteOffset: (r * cs + j) * size, as: V.self)
+                    let u = raw.loadUnaligned(fromByteOffset: (r * cs + j + 8) * size, as: V.self)
+                    let (x0, x1, x2, x3) = (
+                        V(repeating: w.0[r]), V(repeating: w.1[r]), V(repeating: w.2[r]), V(repeating: w.3[r])
+                    )
+                    a0 += x0 * v
+                    b0 += x0 * u
+                    a1 += x1 * v
+                    b1 += x1 * u
+                    a2 += x2 * v
+                    b2 += x2 * u
+                    a3 += x3 * v
+                    b3 += x3 * u
+                }
+                addVector(a0, to: out + j)
+                addVector(b0, to: out + j + 8)
+                if block > 1 {
+                    addVector(a1, to: out + ys + j)
+                    addVector(b1, to: out + ys + j + 8)
+                }
+                if block > 2 {
+                    addVector(a2, to: out + 2 * ys + j)
+                    addVector(b2, to: out + 2 * ys + j + 8)
+                }
+                if block > 3 {
+                    addVector(a3, to: out + 3 * ys + j)
+                    addVector(b3, to: out + 3 * ys + j + 8)
+                }
+                j += 16
+            }
             while j + 8 <= count {
                 var a0 = V.zero
                 var a1 = V.zero

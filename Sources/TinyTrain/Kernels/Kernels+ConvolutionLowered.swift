@@ -10,6 +10,7 @@ extension Kernels {
         mask: UnsafeMutablePointer<UInt8>?, workspace: UnsafeMutablePointer<Scalar>?
     ) {
         let lowering = ConvLowering(geometry: g)
+        let taps = TapRanges(g)
         guard lowering.usesProducts else {
             convForwardDirect(g, input: x, rows: rows, bias: bias, output: y, activation: activation, mask: mask)
             return
@@ -24,7 +25,7 @@ extension Kernels {
                 let output = y + (n * g.outChannels + firstOut) * positions
                 forEachBlock(lowering) { first, count, firstRow, depth in
                     let (columns, stride) = unrolledBlock(
-                        lowering, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
+                        lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
                         firstPosition: first, count: count, workspace: workspace)
                     productAccumulate(
                         rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow, depth: depth,
@@ -47,6 +48,7 @@ extension Kernels {
         inputGradient dx: UnsafeMutablePointer<Scalar>, workspace: UnsafeMutablePointer<Scalar>?
     ) {
         let lowering = ConvLowering(geometry: g)
+        let taps = TapRanges(g)
         guard lowering.usesProducts else {
             convBackwardInputDirect(g, outputGradient: dy, rows: rows, inputGradient: dx)
             return
@@ -70,7 +72,8 @@ extension Kernels {
                             outputGradient: gradient + first, outputStride: positions, count: count, into: columns,
                             stride: ConvLowering.positions, accumulate: false)
                         foldBack(
-                            g, columns: columns, sample: n, group: group, firstRow: firstRow, rowCount: depth,
+                            g, taps: taps, columns: columns, sample: n, group: group, firstRow: firstRow,
+                            rowCount: depth,
                             firstPosition: first, count: count, into: dx)
                     }
                 }
@@ -85,6 +88,7 @@ extension Kernels {
         workspace: UnsafeMutablePointer<Scalar>?
     ) {
         let lowering = ConvLowering(geometry: g)
+        let taps = TapRanges(g)
         guard lowering.usesProducts else {
             convBackwardWeightsDirect(g, outputGradient: dy, input: x, trainableRows: trainableRows, weightGradient: dW)
             return
@@ -102,7 +106,7 @@ extension Kernels {
                     }
                     guard let columns = workspace else {
                         let (columns, stride) = unrolledBlock(
-                            lowering, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
+                            lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
                             firstPosition: first, count: count, workspace: workspace)
                         for j in members {
                             rowGradient(
@@ -112,7 +116,7 @@ extension Kernels {
                         return
                     }
                     unrollTransposed(
-                        g, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
+                        g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
                         firstPosition: first, count: count, into: columns)
                     var start = 0
                     while start < members.count {
@@ -156,7 +160,8 @@ extension Kernels {
     /// otherwise a copy in the workspace (row stride ``ConvLowering/positions``).
     @inline(__always)
     static func unrolledBlock<Scalar: EngineScalar>(
-        _ lowering: ConvLowering, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
+        _ lowering: ConvLowering, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int,
+        firstRow: Int,
         depth: Int, firstPosition: Int, count: Int, workspace: UnsafeMutablePointer<Scalar>?
     ) -> (UnsafePointer<Scalar>, Int) {
         let g = lowering.geometry
@@ -165,7 +170,8 @@ extension Kernels {
         }
         let columns = workspace!
         unroll(
-            g, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth, firstPosition: firstPosition,
+            g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
+            firstPosition: firstPosition,
             count: count, into: columns)
         return (UnsafePointer(columns), ConvLowering.positions)
     }
