@@ -14,13 +14,14 @@ struct PlanCommand: ParsableCommand {
               full | bias-only | none | last:K | last:K@R | NAME=w | NAME=b | NAME=f | NAME=w@R | NAME=w[i;j;k]
             (w: weights and bias, b: bias only, f: frozen, @R: first ⌈R·C⌉ output channels, [..]: listed channels).
             Example: bias-only,last:2@0.5. A path ending in .yaml reads a file with a 'rules' list of clauses.
+            --update fit (with --cap) picks the bias-only,last:K@R update that trains the most parameters within the cap.
             """
     )
 
     @Option(help: "Built-in model (\(ModelZoo.names.joined(separator: ", "))) or a model file (.yaml).")
     var model: String
 
-    @Option(help: "Which parameters train: full, a SPEC, or a YAML file of SPEC rules (see below).")
+    @Option(help: "Which parameters train: full, a SPEC, a YAML file of SPEC rules, or fit (see below).")
     var update: String = "full"
 
     @Option(help: "Samples per mini-batch.")
@@ -44,6 +45,7 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        if update == "fit" && cap == nil { throw ValidationError("--update fit needs --cap") }
         if let cap {
             do {
                 _ = try ByteSize.parse(cap)
@@ -55,21 +57,25 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let plan: TrainingPlan
+        let spec: UpdateSpec
         do {
             let graph = try ModelZoo.resolve(model)
-            let spec = try UpdateSpec.resolve(update)
             let capBytes = try cap.map { try ByteSize.parse($0) }
-            plan = try TrainingPlan.compile(
-                graph, update: spec,
-                options: CompileOptions(
-                    batch: batch, momentum: momentum, inPlaceUpdate: !deferredUpdate, capBytes: capBytes))
+            let options = CompileOptions(
+                batch: batch, momentum: momentum, inPlaceUpdate: !deferredUpdate, capBytes: capBytes)
+            if update == "fit", let capBytes {
+                (plan, spec) = try TrainingPlan.largestFitting(graph, capBytes: capBytes, options: options)
+            } else {
+                spec = try UpdateSpec.resolve(update)
+                plan = try TrainingPlan.compile(graph, update: spec, options: options)
+            }
         } catch let error as ModelError {
             throw Self.dataError(error.description)
         } catch let error as PlanError {
             if case .invalidOptions = error { throw ValidationError(error.description) }
             throw Self.dataError(error.description)
         }
-        print(format == .text ? plan.textReport : plan.csvReport, terminator: "")
+        print(format == .text ? plan.textReport(update: spec) : plan.csvReport(update: spec), terminator: "")
     }
 }
 
@@ -92,9 +98,10 @@ extension PlanCommand {
 
 extension TrainingPlan {
     /// The rows of the report: name, value.
-    var reportRows: [(String, String)] {
+    func reportRows(update: UpdateSpec) -> [(String, String)] {
         var rows: [(String, String)] = [
             ("model", model.name),
+            ("update", update.description),
             ("batch", String(options.batch)),
             ("parameters", String(parameterCount)),
             ("trainable_parameters", String(trainableParameterCount)),
@@ -113,10 +120,11 @@ extension TrainingPlan {
     }
 
     /// Aligned `name value` lines.
-    var textReport: String {
-        let width = reportRows.map(\.0.count).max() ?? 0
+    func textReport(update: UpdateSpec) -> String {
+        let rows = reportRows(update: update)
+        let width = rows.map(\.0.count).max() ?? 0
         var text = ""
-        for (name, value) in reportRows {
+        for (name, value) in rows {
             text += name + String(repeating: " ", count: width - name.count + 2) + value + "\n"
         }
         text += "(breakdown: bytes live at the busiest step, step \(peakStep) of \(steps.count))\n"
@@ -124,8 +132,9 @@ extension TrainingPlan {
     }
 
     /// One header row and one data row.
-    var csvReport: String {
-        reportRows.map(\.0).joined(separator: ",") + "\n"
-            + reportRows.map { PlanCommand.csvField($0.1) }.joined(separator: ",") + "\n"
+    func csvReport(update: UpdateSpec) -> String {
+        let rows = reportRows(update: update)
+        return rows.map(\.0).joined(separator: ",") + "\n"
+            + rows.map { PlanCommand.csvField($0.1) }.joined(separator: ",") + "\n"
     }
 }
