@@ -14,14 +14,13 @@ struct PlanCommand: ParsableCommand {
               full | bias-only | none | last:K | last:K@R | NAME=w | NAME=b | NAME=f | NAME=w@R | NAME=w[i;j;k]
             (w: weights and bias, b: bias only, f: frozen, @R: first ⌈R·C⌉ output channels, [..]: listed channels).
             Example: bias-only,last:2@0.5. A path ending in .yaml reads a file with a 'rules' list of clauses.
-            --update fit (with --cap) picks the bias-only,last:K@R update that trains the most parameters within the cap.
             """
     )
 
     @Option(help: "Built-in model (\(ModelZoo.names.joined(separator: ", "))) or a model file (.yaml).")
     var model: String
 
-    @Option(help: "Which parameters train: full, a SPEC, a YAML file of SPEC rules, or fit (see below).")
+    @Option(help: "Which parameters train: full, a SPEC, or a YAML file of SPEC rules (see below).")
     var update: String = "full"
 
     @Option(help: "Samples per mini-batch.")
@@ -45,7 +44,6 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
-        if update == "fit" && cap == nil { throw ValidationError("--update fit needs --cap") }
         if let cap {
             do {
                 _ = try ByteSize.parse(cap)
@@ -63,12 +61,8 @@ struct PlanCommand: ParsableCommand {
             let capBytes = try cap.map { try ByteSize.parse($0) }
             let options = CompileOptions(
                 batch: batch, momentum: momentum, inPlaceUpdate: !deferredUpdate, capBytes: capBytes)
-            if update == "fit", let capBytes {
-                (plan, spec) = try TrainingPlan.largestFitting(graph, capBytes: capBytes, options: options)
-            } else {
-                spec = try UpdateSpec.resolve(update)
-                plan = try TrainingPlan.compile(graph, update: spec, options: options)
-            }
+            spec = try UpdateSpec.resolve(update)
+            plan = try TrainingPlan.compile(graph, update: spec, options: options)
         } catch let error as ModelError {
             throw Self.dataError(error.description)
         } catch let error as PlanError {

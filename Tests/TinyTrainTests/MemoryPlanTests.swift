@@ -174,39 +174,3 @@ struct MemoryPlanTests {
         }
     }
 }
-
-struct FittingTests {
-    @Test(arguments: [96 * 1024, 128 * 1024, 256 * 1024, 512 * 1024])
-    func largestFittingPlanFitsTheCapAndNoLargerCandidateDoes(capBytes: Int) throws {
-        let model = try ModelZoo.cnnCIFAR()
-        let (plan, _) = try TrainingPlan.largestFitting(model, capBytes: capBytes)
-        #expect(plan.arenaBytes <= capBytes)
-        // Independently: every bias-only,last:K@R candidate that trains more parameters exceeds the cap.
-        for count in 1...5 {
-            for ratio in TrainingPlan.fittingRatios {
-                let other = try TrainingPlan.compile(
-                    model, update: UpdateSpec(parsing: "bias-only,last:\(count)@\(ratio)"))
-                if other.trainableParameterCount > plan.trainableParameterCount {
-                    #expect(other.arenaBytes > capBytes, "last:\(count)@\(ratio) fits and trains more")
-                }
-            }
-        }
-    }
-
-    @Test
-    func moreMemoryNeverTrainsFewerParameters() throws {
-        let model = try ModelZoo.cnnCIFAR()
-        var previous = 0
-        for capBytes in stride(from: 96 * 1024, through: 512 * 1024, by: 32 * 1024) {
-            let (plan, _) = try TrainingPlan.largestFitting(model, capBytes: capBytes)
-            #expect(plan.trainableParameterCount >= previous)
-            previous = plan.trainableParameterCount
-        }
-        #expect(previous == 61_162)
-    }
-
-    @Test
-    func aCapBelowTheForwardPassIsAnError() throws {
-        #expect(throws: PlanError.self) { try TrainingPlan.largestFitting(ModelZoo.cnnCIFAR(), capBytes: 1024) }
-    }
-}
