@@ -108,7 +108,14 @@ extension ArenaExecutor {
         case .conv, .linear:
             let layerIndex = op.layer!
             let layer = plan.layers[layerIndex]
-            if op.activation != .none, let mask { Kernels.applyMask(dy, count: outCount, mask: mask) }
+            if op.activation != .none {
+                if let mask {
+                    Kernels.applyMask(dy, count: outCount, mask: mask)
+                } else {
+                    Kernels.applyDerivative(
+                        dy, count: outCount, output: pointer(plan.bindings.value[op.output]), activation: op.activation)
+                }
+            }
             let rows = UnsafePointer(rowPointers[layerIndex])
             let x: UnsafeMutablePointer<Scalar> = pointer(plan.bindings.value[op.inputs[0]])
             let trainable = UnsafeBufferPointer(trainableRows[layerIndex])
@@ -159,7 +166,13 @@ extension ArenaExecutor {
                 Kernels.accumulate(dy, into: pointer(plan.bindings.valueGradient[op.inputs[1]]!), count: outCount)
             }
         case .activation:
-            Kernels.maskedAccumulate(dy, into: dx!, count: outCount, mask: mask!)
+            if let mask {
+                Kernels.maskedAccumulate(dy, into: dx!, count: outCount, mask: mask)
+            } else {
+                Kernels.derivativeAccumulate(
+                    dy, into: dx!, count: outCount, output: pointer(plan.bindings.value[op.output]),
+                    activation: op.activation)
+            }
         }
     }
 

@@ -11,7 +11,8 @@ extension TrainingPlan {
     ///    does; an input gradient is computed only where something upstream trains. Frozen prefixes have no
     ///    backward and keep no activations or masks.
     /// 3. Saved state: a layer keeps its input only if some of its weight rows train (a bias needs only the
-    ///    output gradient); fused activations keep a 1-bit mask; max pools keep a one-byte argmax.
+    ///    output gradient); fused activations keep a 1-bit mask — or, when the next layer keeps their output
+    ///    anyway and that plans smaller, read their derivative off it; max pools keep a one-byte argmax.
     /// 4. In-place update (default): each layer's SGD step runs inside its backward step, so its gradient
     ///    lives for that step only.
     /// 5. Liveness on the final schedule and offsets from ``MemoryPlanner``.
@@ -60,12 +61,25 @@ extension TrainingPlan {
         let anyTrainable = graph.layers.contains { $0.isTrainable }
         if !options.inPlaceUpdate && anyTrainable { steps.append(.update) }
 
-        var builder = TensorTableBuilder(options: options, stepCount: steps.count)
-        let bindings = builder.bind(graph: graph, steps: steps, valueRequiresGradient: valueRequiresGradient)
-        var tensors = builder.tensors
+        // With bit masks, an activation whose output is saved anyway may read its derivative off that output
+        // instead; which choice needs less memory depends on where the peak falls, so both are planned.
+        let savings: [TensorTableBuilder.ActivationSaving] =
+            options.bitMasks ? [.masks, .masksUnlessSaved] : [.outputs]
+        var best: (tensors: [PlannedTensor], bindings: PlanBindings, placement: MemoryPlanner.Placement)?
+        for saving in savings {
+            var builder = TensorTableBuilder(options: options, stepCount: steps.count, saving: saving)
+            let bindings = builder.bind(graph: graph, steps: steps, valueRequiresGradient: valueRequiresGradient)
+            let placement = MemoryPlanner.place(
+                builder.tensors.map { .init(bytes: $0.paddedBytes, first: $0.firstStep, last: $0.lastStep) })
+            if placement.arenaBytes < best?.placement.arenaBytes ?? Int.max {
+                best = (builder.tensors, bindings, placement)
+            }
+        }
+        guard let (chosenTensors, bindings, placement) = best else {
+            preconditionFailure("at least one activation-saving choice is planned")
+        }
+        var tensors = chosenTensors
         let liveness = MemoryPlanner.Liveness(tensors: tensors, stepCount: steps.count)
-        let placement = MemoryPlanner.place(
-            tensors.map { .init(bytes: $0.paddedBytes, first: $0.firstStep, last: $0.lastStep) })
         for index in tensors.indices { tensors[index].offset = placement.offsets[index] }
 
         let flashBytes = graph.layers.reduce(0) { total, layer in

@@ -2,13 +2,25 @@
 
 /// Creates the plan's tensors and records at which steps each is used; liveness is the span of its uses.
 struct TensorTableBuilder {
+    /// What an activation keeps for its backward.
+    enum ActivationSaving: CaseIterable {
+        /// A 1-bit mask per element.
+        case masks
+        /// Its output, when a consumer saves that output for its weight gradient anyway; a mask otherwise.
+        case masksUnlessSaved
+        /// Its output (what general-purpose frameworks keep).
+        case outputs
+    }
+
     let options: CompileOptions
     let stepCount: Int
+    let saving: ActivationSaving
     var tensors: [PlannedTensor] = []
 
-    init(options: CompileOptions, stepCount: Int) {
+    init(options: CompileOptions, stepCount: Int, saving: ActivationSaving) {
         self.options = options
         self.stepCount = stepCount
+        self.saving = saving
     }
 
     mutating func make(_ name: String, _ role: TensorRole, bytes: Int) -> Int {
@@ -46,11 +58,20 @@ struct TensorTableBuilder {
                     bytes: batch * graph.valueShapes[v].elementCount * scalar)
                 : nil
         }
+        // A value is saved for backward anyway when a consumer trains weight rows (it reads its input then).
+        var savedForConsumer = Array(repeating: false, count: graph.valueShapes.count)
+        for op in graph.ops {
+            if let layer = op.layer, !graph.layers[layer].trainableRows.isEmpty, op.needsBackward {
+                savedForConsumer[op.inputs[0]] = true
+            }
+        }
         let mask: [Int?] = graph.ops.map { op in
             let elements = batch * graph.valueShapes[op.output].elementCount
             guard op.needsBackward else { return nil }
             if case .maxPool = op.kind { return make("\(op.name).argmax", .masks, bytes: elements) }
-            return op.activation == .none ? nil : make("\(op.name).mask", .masks, bytes: (elements + 7) / 8)
+            guard op.activation != .none, saving != .outputs else { return nil }
+            if saving == .masksUnlessSaved && savedForConsumer[op.output] { return nil }
+            return make("\(op.name).mask", .masks, bytes: (elements + 7) / 8)
         }
         var forwardWorkspace: [Int?] = []
         var backwardWorkspace: [Int?] = []
@@ -116,6 +137,8 @@ struct TensorTableBuilder {
                 let op = graph.ops[index]
                 use(valueGradient[op.output], at: step)
                 use(mask[index], at: step)
+                // Without a mask, the activation's derivative is read off its saved output.
+                if op.activation != .none && mask[index] == nil { use(value[op.output], at: step) }
                 use(backwardWorkspace[index], at: step)
                 for (input, needed) in zip(op.inputs, op.inputNeedsGradient) where needed {
                     use(valueGradient[input], at: step)

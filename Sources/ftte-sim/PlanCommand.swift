@@ -35,6 +35,11 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-in-place-update"), help: "Apply all gradients after the backward pass instead.")
     var deferredUpdate = false
 
+    @Flag(
+        name: .customLong("no-bit-masks"),
+        help: "Keep activation outputs for backward instead of 1-bit masks (as general-purpose frameworks do).")
+    var savedOutputs = false
+
     @Option(help: "Output format: text or csv.")
     var format: OutputFormat = .text
 
@@ -60,7 +65,8 @@ struct PlanCommand: ParsableCommand {
             let graph = try ModelZoo.resolve(model)
             let capBytes = try cap.map { try ByteSize.parse($0) }
             let options = CompileOptions(
-                batch: batch, momentum: momentum, inPlaceUpdate: !deferredUpdate, capBytes: capBytes)
+                batch: batch, momentum: momentum, inPlaceUpdate: !deferredUpdate, capBytes: capBytes,
+                bitMasks: !savedOutputs)
             spec = try UpdateSpec.resolve(update)
             plan = try TrainingPlan.compile(graph, update: spec, options: options)
         } catch let error as ModelError {
