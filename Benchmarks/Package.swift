@@ -23,5 +23,9 @@ let package = Package(
             name: "train-bench",
             dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
         ),
+        .executableTarget(
+            name: "train-crosscheck",
+            dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
+        ),
     ]
 )
