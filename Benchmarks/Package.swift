@@ -20,11 +20,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .executableTarget(
-            name: "train-bench",
+            name: "train-crosscheck",
             dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
         ),
         .executableTarget(
-            name: "train-crosscheck",
+            name: "train-bench",
             dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
         ),
     ]
