@@ -37,4 +37,14 @@ struct AblationTests {
             #expect(outputs.arenaBytes > masks.arenaBytes, "\(name) \(spec)")
         }
     }
+
+    /// The gradient checks cover activations that read their derivative off a saved output in the default
+    /// (bit-mask) mode: the compiler picks that for these models, and this keeps the coverage from vanishing.
+    @Test(arguments: ["grouped-depthwise-bn", "residual"])
+    func defaultPlansOfGradientCheckedModelsReuseSavedOutputs(model name: String) throws {
+        let plan = try TrainingPlan.compile(
+            TinyModels.make(name), update: .full, options: CompileOptions(batch: 2, scalarBytes: 8))
+        let activations = plan.ops.indices.filter { plan.ops[$0].activation != .none && plan.ops[$0].needsBackward }
+        #expect(activations.contains { plan.bindings.mask[$0] == nil })
+    }
 }
