@@ -20,6 +20,10 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .executableTarget(
+            name: "train-crosscheck",
+            dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
+        ),
+        .executableTarget(
             name: "train-bench",
             dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
         ),

@@ -72,7 +72,7 @@ extension ArenaExecutor {
             Kernels.convForward(
                 convGeometry(a, inShape: inShape, outShape: outShape, count: count), input: x,
                 rows: rowPointers[op.layer!], bias: biasPointers[op.layer!], output: y, activation: op.activation,
-                mask: mask)
+                mask: mask, workspace: plan.bindings.forwardWorkspace[index].map { pointer($0, as: Scalar.self) })
         case .linear:
             Kernels.linearForward(
                 batch: count, inFeatures: inShape.elementCount, outFeatures: outShape.elementCount, input: x,
@@ -108,16 +108,28 @@ extension ArenaExecutor {
         case .conv, .linear:
             let layerIndex = op.layer!
             let layer = plan.layers[layerIndex]
-            if op.activation != .none, let mask { Kernels.applyMask(dy, count: outCount, mask: mask) }
+            if op.activation != .none {
+                if let mask {
+                    Kernels.applyMask(dy, count: outCount, mask: mask)
+                } else {
+                    Kernels.applyDerivative(
+                        dy, count: outCount, output: pointer(plan.bindings.value[op.output]), activation: op.activation)
+                }
+            }
             let rows = UnsafePointer(rowPointers[layerIndex])
             let x: UnsafeMutablePointer<Scalar> = pointer(plan.bindings.value[op.inputs[0]])
             let trainable = UnsafeBufferPointer(trainableRows[layerIndex])
             if case .conv(let a) = op.kind {
                 let geometry = convGeometry(a, inShape: inShape, outShape: outShape, count: count)
-                if let dx { Kernels.convBackwardInput(geometry, outputGradient: dy, rows: rows, inputGradient: dx) }
+                let workspace = plan.bindings.backwardWorkspace[index].map { pointer($0, as: Scalar.self) }
+                if let dx {
+                    Kernels.convBackwardInput(
+                        geometry, outputGradient: dy, rows: rows, inputGradient: dx, workspace: workspace)
+                }
                 if let dW = plan.bindings.weightGradient[layerIndex] {
                     Kernels.convBackwardWeights(
-                        geometry, outputGradient: dy, input: x, trainableRows: trainable, weightGradient: pointer(dW))
+                        geometry, outputGradient: dy, input: x, trainableRows: trainable, weightGradient: pointer(dW),
+                        workspace: workspace)
                 }
             } else {
                 if let dx {
@@ -154,7 +166,13 @@ extension ArenaExecutor {
                 Kernels.accumulate(dy, into: pointer(plan.bindings.valueGradient[op.inputs[1]]!), count: outCount)
             }
         case .activation:
-            Kernels.maskedAccumulate(dy, into: dx!, count: outCount, mask: mask!)
+            if let mask {
+                Kernels.maskedAccumulate(dy, into: dx!, count: outCount, mask: mask)
+            } else {
+                Kernels.derivativeAccumulate(
+                    dy, into: dx!, count: outCount, output: pointer(plan.bindings.value[op.output]),
+                    activation: op.activation)
+            }
         }
     }
 
@@ -177,10 +195,7 @@ extension ArenaExecutor {
     private func convGeometry(_ a: Conv2DAttributes, inShape: TensorShape, outShape: TensorShape, count: Int)
         -> ConvGeometry
     {
-        ConvGeometry(
-            batch: count, inChannels: inShape.channels, inHeight: inShape.height, inWidth: inShape.width,
-            outChannels: outShape.channels, outHeight: outShape.height, outWidth: outShape.width, kernel: a.kernel,
-            stride: a.stride, padding: a.padding, groups: a.groups)
+        ConvGeometry(a, inShape: inShape, outShape: outShape, batch: count)
     }
 
     private func poolGeometry(_ p: PoolAttributes, inShape: TensorShape, outShape: TensorShape, count: Int)

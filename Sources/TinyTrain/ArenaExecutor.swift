@@ -133,6 +133,15 @@ final class ArenaExecutor<Scalar: EngineScalar> {
         }
     }
 
+    /// Zeroes every momentum buffer.
+    func resetOptimizerState() {
+        for tensor in plan.bindings.weightMomentum + plan.bindings.biasMomentum {
+            guard let tensor else { continue }
+            (arena + plan.tensors[tensor].offset).initializeMemory(
+                as: UInt8.self, repeating: 0, count: plan.tensors[tensor].bytes)
+        }
+    }
+
     /// Copies parameters out.
     func weights() -> [(weights: [Scalar], bias: [Scalar])] {
         plan.layers.enumerated().map { index, layer in

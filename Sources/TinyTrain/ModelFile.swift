@@ -93,7 +93,31 @@ private struct Reader {
         return text
     }
 
+    /// Keys a model file may use at the top level.
+    static let modelKeys: Set<String> = ["name", "input", "width_multiplier", "layers", "output"]
+
+    /// Keys each operation accepts (besides `op`, `name` and `input`).
+    static let operationKeys: [String: Set<String>] = [
+        "conv2d": ["out", "kernel", "stride", "padding", "groups", "bias"], "linear": ["out", "bias"],
+        "batchnorm": ["epsilon"], "relu": [], "relu6": [], "maxpool": ["kernel", "stride"],
+        "avgpool": ["kernel", "stride"], "global_avgpool": [], "flatten": [], "add": ["inputs"],
+        "inverted_residual": ["expand", "out", "stride", "repeat"],
+    ]
+
+    /// Rejects keys outside `allowed` (a misspelt key would otherwise be silently ignored).
+    func checkKeys(_ node: Node, allowed: Set<String>, _ path: String) throws {
+        guard let mapping = node.mapping else { return }
+        for key in mapping.keys {
+            guard let text = key.string, allowed.contains(text) else {
+                throw error(
+                    key, path + (key.string ?? "?"),
+                    "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+
     mutating func model(_ root: Node) throws -> ModelGraph {
+        try checkKeys(root, allowed: Self.modelKeys, "")
         let name = try string(root, "name", "") ?? "model"
         let inputNode = try require(root, "input", "")
         guard let dims = inputNode.sequence?.compactMap({ $0.int }), dims.count == 3, dims.allSatisfy({ $0 > 0 }) else {
@@ -121,6 +145,9 @@ private struct Reader {
             guard layer.mapping != nil else { throw error(layer, "layers[\(index)]", "expected a mapping with 'op'") }
             let opNode = try require(layer, "op", path)
             guard let op = opNode.string else { throw error(opNode, path + "op", "expected an operation name") }
+            if let allowed = Self.operationKeys[op] {
+                try checkKeys(layer, allowed: allowed.union(["op", "name", "input"]), path)
+            }
             let layerName = try string(layer, "name", path)
             func reference(_ node: Node, _ key: String) throws -> NodeID {
                 guard let text = node.string, let id = named[text] else {

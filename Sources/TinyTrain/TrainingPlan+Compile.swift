@@ -11,7 +11,8 @@ extension TrainingPlan {
     ///    does; an input gradient is computed only where something upstream trains. Frozen prefixes have no
     ///    backward and keep no activations or masks.
     /// 3. Saved state: a layer keeps its input only if some of its weight rows train (a bias needs only the
-    ///    output gradient); fused activations keep a 1-bit mask; max pools keep a one-byte argmax.
+    ///    output gradient); fused activations keep a 1-bit mask — or, when the next layer keeps their output
+    ///    anyway and that plans smaller, read their derivative off it; max pools keep a one-byte argmax.
     /// 4. In-place update (default): each layer's SGD step runs inside its backward step, so its gradient
     ///    lives for that step only.
     /// 5. Liveness on the final schedule and offsets from ``MemoryPlanner``.
@@ -60,12 +61,25 @@ extension TrainingPlan {
         let anyTrainable = graph.layers.contains { $0.isTrainable }
         if !options.inPlaceUpdate && anyTrainable { steps.append(.update) }
 
-        var builder = TensorTableBuilder(options: options, stepCount: steps.count)
-        let bindings = builder.bind(graph: graph, steps: steps, valueRequiresGradient: valueRequiresGradient)
-        var tensors = builder.tensors
+        // With bit masks, an activation whose output is saved anyway may read its derivative off that output
+        // instead; which choice needs less memory depends on where the peak falls, so both are planned.
+        let savings: [TensorTableBuilder.ActivationSaving] =
+            options.bitMasks ? [.masks, .masksUnlessSaved] : [.outputs]
+        var best: (tensors: [PlannedTensor], bindings: PlanBindings, placement: MemoryPlanner.Placement)?
+        for saving in savings {
+            var builder = TensorTableBuilder(options: options, stepCount: steps.count, saving: saving)
+            let bindings = builder.bind(graph: graph, steps: steps, valueRequiresGradient: valueRequiresGradient)
+            let placement = MemoryPlanner.place(
+                builder.tensors.map { .init(bytes: $0.paddedBytes, first: $0.firstStep, last: $0.lastStep) })
+            if placement.arenaBytes < best?.placement.arenaBytes ?? Int.max {
+                best = (builder.tensors, bindings, placement)
+            }
+        }
+        guard let (chosenTensors, bindings, placement) = best else {
+            preconditionFailure("at least one activation-saving choice is planned")
+        }
+        var tensors = chosenTensors
         let liveness = MemoryPlanner.Liveness(tensors: tensors, stepCount: steps.count)
-        let placement = MemoryPlanner.place(
-            tensors.map { .init(bytes: $0.paddedBytes, first: $0.firstStep, last: $0.lastStep) })
         for index in tensors.indices { tensors[index].offset = placement.offsets[index] }
 
         let flashBytes = graph.layers.reduce(0) { total, layer in
@@ -105,123 +119,5 @@ extension TrainingPlan {
             }
             return sorted
         }
-    }
-}
-
-/// Creates the plan's tensors and records at which steps each is used; liveness is the span of its uses.
-struct TensorTableBuilder {
-    let options: CompileOptions
-    let stepCount: Int
-    var tensors: [PlannedTensor] = []
-
-    init(options: CompileOptions, stepCount: Int) {
-        self.options = options
-        self.stepCount = stepCount
-    }
-
-    mutating func make(_ name: String, _ role: TensorRole, bytes: Int) -> Int {
-        let aligned =
-            (bytes + TrainingPlan.alignmentBytes - 1) / TrainingPlan.alignmentBytes * TrainingPlan.alignmentBytes
-        tensors.append(
-            PlannedTensor(
-                name: name, role: role, bytes: bytes, paddedBytes: aligned + options.guardBytes, firstStep: Int.max,
-                lastStep: Int.min, offset: 0))
-        return tensors.count - 1
-    }
-
-    mutating func use(_ tensor: Int?, at step: Int) {
-        guard let tensor else { return }
-        tensors[tensor].firstStep = min(tensors[tensor].firstStep, step)
-        tensors[tensor].lastStep = max(tensors[tensor].lastStep, step)
-    }
-
-    mutating func pin(_ tensor: Int?) {
-        use(tensor, at: 0)
-        use(tensor, at: stepCount - 1)
-    }
-
-    mutating func bind(graph: FusedGraph, steps: [PlanStep], valueRequiresGradient: [Bool]) -> PlanBindings {
-        let batch = options.batch
-        let scalar = options.scalarBytes
-        let valueName = { (value: Int) in value == 0 ? "input" : graph.ops[graph.producer[value]!].name }
-        let value = graph.valueShapes.indices.map { v in
-            make("\(valueName(v)).out", .activations, bytes: batch * graph.valueShapes[v].elementCount * scalar)
-        }
-        let valueGradient = graph.valueShapes.indices.map { v in
-            valueRequiresGradient[v]
-                ? make(
-                    "\(valueName(v)).grad", .activationGradients,
-                    bytes: batch * graph.valueShapes[v].elementCount * scalar)
-                : nil
-        }
-        let mask: [Int?] = graph.ops.map { op in
-            let elements = batch * graph.valueShapes[op.output].elementCount
-            guard op.needsBackward else { return nil }
-            if case .maxPool = op.kind { return make("\(op.name).argmax", .masks, bytes: elements) }
-            return op.activation == .none ? nil : make("\(op.name).mask", .masks, bytes: (elements + 7) / 8)
-        }
-        let labels = make("labels", .activations, bytes: batch * MemoryLayout<Int32>.size)
-        var weights: [Int?] = []
-        var bias: [Int?] = []
-        var weightGradient: [Int?] = []
-        var biasGradient: [Int?] = []
-        var weightMomentum: [Int?] = []
-        var biasMomentum: [Int?] = []
-        for layer in graph.layers {
-            let weightBytes = layer.trainableRows.count * layer.rowLength * scalar
-            let biasBytes = layer.rows * scalar
-            let trainsWeights = !layer.trainableRows.isEmpty
-            weights.append(trainsWeights ? make("\(layer.name).W", .weights, bytes: weightBytes) : nil)
-            bias.append(layer.biasTrainable ? make("\(layer.name).b", .weights, bytes: biasBytes) : nil)
-            weightGradient.append(trainsWeights ? make("\(layer.name).dW", .weightGradients, bytes: weightBytes) : nil)
-            biasGradient.append(
-                layer.biasTrainable ? make("\(layer.name).db", .weightGradients, bytes: biasBytes) : nil)
-            let momentum = options.momentum
-            weightMomentum.append(
-                momentum && trainsWeights ? make("\(layer.name).vW", .optimizerState, bytes: weightBytes) : nil)
-            biasMomentum.append(
-                momentum && layer.biasTrainable ? make("\(layer.name).vb", .optimizerState, bytes: biasBytes) : nil)
-        }
-        for index in graph.layers.indices {
-            for tensor in [weights[index], bias[index], weightMomentum[index], biasMomentum[index]] { pin(tensor) }
-        }
-
-        for (step, entry) in steps.enumerated() {
-            switch entry {
-            case .forward(let index):
-                let op = graph.ops[index]
-                for input in op.inputs { use(value[input], at: step) }
-                use(value[op.output], at: step)
-                use(mask[index], at: step)
-            case .loss:
-                use(value[graph.outputValue], at: step)
-                use(labels, at: step)
-                use(valueGradient[graph.outputValue], at: step)
-            case .backward(let index):
-                let op = graph.ops[index]
-                use(valueGradient[op.output], at: step)
-                use(mask[index], at: step)
-                for (input, needed) in zip(op.inputs, op.inputNeedsGradient) where needed {
-                    use(valueGradient[input], at: step)
-                }
-                if let layer = op.layer {
-                    if !graph.layers[layer].trainableRows.isEmpty { use(value[op.inputs[0]], at: step) }
-                    use(weightGradient[layer], at: step)
-                    use(biasGradient[layer], at: step)
-                }
-            case .update:
-                for index in graph.layers.indices {
-                    use(weightGradient[index], at: step)
-                    use(biasGradient[index], at: step)
-                }
-            }
-        }
-        // The input batch and labels are written before step 0.
-        use(value[0], at: 0)
-        use(labels, at: 0)
-        return PlanBindings(
-            value: value, valueGradient: valueGradient, mask: mask, labels: labels, weights: weights, bias: bias,
-            weightGradient: weightGradient, biasGradient: biasGradient, weightMomentum: weightMomentum,
-            biasMomentum: biasMomentum)
     }
 }

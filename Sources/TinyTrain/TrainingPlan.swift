@@ -11,6 +11,10 @@ public struct CompileOptions: Hashable, Sendable {
     public var inPlaceUpdate: Bool
     /// Bytes of one scalar: 4 for the float32 engine (8 when tests run the same plan in float64).
     public var scalarBytes: Int
+    /// Whether fused and standalone activations keep a 1-bit mask for backward; when false they keep their
+    /// float output instead (what a general-purpose framework saves), for ablation studies. Training results
+    /// are identical either way; only memory differs.
+    public var bitMasks: Bool
     /// Guard bytes after every tensor, checked as canaries in the executor's debug mode (0 in production).
     public var guardBytes: Int
     /// SRAM cap: compiling fails with ``PlanError/exceedsCap(requiredBytes:availableBytes:)`` above it.
@@ -19,11 +23,12 @@ public struct CompileOptions: Hashable, Sendable {
     /// Options; the defaults are the float32 engine with in-place SGD and no momentum.
     public init(
         batch: Int = 1, momentum: Bool = false, inPlaceUpdate: Bool = true, scalarBytes: Int = 4, guardBytes: Int = 0,
-        capBytes: Int? = nil
+        capBytes: Int? = nil, bitMasks: Bool = true
     ) {
         self.batch = batch
         self.momentum = momentum
         self.inPlaceUpdate = inPlaceUpdate
+        self.bitMasks = bitMasks
         self.scalarBytes = scalarBytes
         self.guardBytes = guardBytes
         self.capBytes = capBytes
@@ -211,6 +216,10 @@ public struct PlanBindings: Hashable, Sendable {
     public var valueGradient: [Int?]
     /// Mask (activation) or argmax (max pool) tensor of each operator.
     public var mask: [Int?]
+    /// Workspace of each operator's forward step (convolutions lowered to blocked products).
+    public var forwardWorkspace: [Int?]
+    /// Workspace of each operator's backward step.
+    public var backwardWorkspace: [Int?]
     /// Labels tensor (Int32 per sample).
     public var labels: Int
     /// Per layer: trainable weight rows (in SRAM).

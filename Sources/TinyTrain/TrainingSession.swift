@@ -70,6 +70,11 @@ public final class TrainingSession {
         executor.weights().map { LayerWeights(weights: $0.weights, bias: $0.bias) }
     }
 
+    /// Zeroes the momentum buffers (loading weights leaves them as they are).
+    public func resetOptimizerState() {
+        executor.resetOptimizerState()
+    }
+
     /// Replaces the parameters.
     /// - Throws: ``PlanError/invalidData(_:)`` when counts do not match the layers.
     public func load(_ weights: [LayerWeights]) throws {

@@ -80,3 +80,39 @@ extension UpdateSpec {
         return .ratio(ratio)
     }
 }
+
+extension UpdateSpec: CustomStringConvertible {
+    /// The compact form (parses back with ``init(parsing:)`` for every rule the grammar can express).
+    public var description: String {
+        rules.map { rule in
+            switch rule {
+            case .allLayers(let update):
+                switch update {
+                case .full: "full"
+                case .biasOnly: "bias-only"
+                case .frozen: "none"
+                default: "all=\(Self.mode(update))"
+                }
+            case .lastLayers(let count, let update):
+                switch (update.weights, update.bias) {
+                case (.all, true): "last:\(count)"
+                case (.ratio(let ratio), true): "last:\(count)@\(ratio)"
+                default: "last:\(count)=\(Self.mode(update))"
+                }
+            case .layer(let name, let update):
+                "\(name)=\(Self.mode(update))"
+            }
+        }.joined(separator: ",")
+    }
+
+    private static func mode(_ update: LayerUpdate) -> String {
+        switch (update.weights, update.bias) {
+        case (.all, true): "w"
+        case (.none, true): "b"
+        case (.none, false): "f"
+        case (.ratio(let ratio), _): "w@\(ratio)"
+        case (.indices(let indices), _): "w[\(indices.map(String.init).joined(separator: ";"))]"
+        case (.all, false): "w"
+        }
+    }
+}

@@ -35,6 +35,11 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-in-place-update"), help: "Apply all gradients after the backward pass instead.")
     var deferredUpdate = false
 
+    @Flag(
+        name: .customLong("no-bit-masks"),
+        help: "Keep activation outputs for backward instead of 1-bit masks (as general-purpose frameworks do).")
+    var savedOutputs = false
+
     @Option(help: "Output format: text or csv.")
     var format: OutputFormat = .text
 
@@ -55,21 +60,22 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let plan: TrainingPlan
+        let spec: UpdateSpec
         do {
             let graph = try ModelZoo.resolve(model)
-            let spec = try UpdateSpec.resolve(update)
             let capBytes = try cap.map { try ByteSize.parse($0) }
-            plan = try TrainingPlan.compile(
-                graph, update: spec,
-                options: CompileOptions(
-                    batch: batch, momentum: momentum, inPlaceUpdate: !deferredUpdate, capBytes: capBytes))
+            let options = CompileOptions(
+                batch: batch, momentum: momentum, inPlaceUpdate: !deferredUpdate, capBytes: capBytes,
+                bitMasks: !savedOutputs)
+            spec = try UpdateSpec.resolve(update)
+            plan = try TrainingPlan.compile(graph, update: spec, options: options)
         } catch let error as ModelError {
             throw Self.dataError(error.description)
         } catch let error as PlanError {
             if case .invalidOptions = error { throw ValidationError(error.description) }
             throw Self.dataError(error.description)
         }
-        print(format == .text ? plan.textReport : plan.csvReport, terminator: "")
+        print(format == .text ? plan.textReport(update: spec) : plan.csvReport(update: spec), terminator: "")
     }
 }
 
@@ -92,9 +98,10 @@ extension PlanCommand {
 
 extension TrainingPlan {
     /// The rows of the report: name, value.
-    var reportRows: [(String, String)] {
+    func reportRows(update: UpdateSpec) -> [(String, String)] {
         var rows: [(String, String)] = [
             ("model", model.name),
+            ("update", update.description),
             ("batch", String(options.batch)),
             ("parameters", String(parameterCount)),
             ("trainable_parameters", String(trainableParameterCount)),
@@ -113,10 +120,11 @@ extension TrainingPlan {
     }
 
     /// Aligned `name value` lines.
-    var textReport: String {
-        let width = reportRows.map(\.0.count).max() ?? 0
+    func textReport(update: UpdateSpec) -> String {
+        let rows = reportRows(update: update)
+        let width = rows.map(\.0.count).max() ?? 0
         var text = ""
-        for (name, value) in reportRows {
+        for (name, value) in rows {
             text += name + String(repeating: " ", count: width - name.count + 2) + value + "\n"
         }
         text += "(breakdown: bytes live at the busiest step, step \(peakStep) of \(steps.count))\n"
@@ -124,8 +132,9 @@ extension TrainingPlan {
     }
 
     /// One header row and one data row.
-    var csvReport: String {
-        reportRows.map(\.0).joined(separator: ",") + "\n"
-            + reportRows.map { PlanCommand.csvField($0.1) }.joined(separator: ",") + "\n"
+    func csvReport(update: UpdateSpec) -> String {
+        let rows = reportRows(update: update)
+        return rows.map(\.0).joined(separator: ",") + "\n"
+            + rows.map { PlanCommand.csvField($0.1) }.joined(separator: ",") + "\n"
     }
 }

@@ -85,12 +85,12 @@ struct ExecutorTests {
 
     @Test
     func trainingIsDeterministicAndWeightsRoundTrip() throws {
-        let model = try ModelZoo.cnn28()
+        let model = try TinyModels.make("residual")
         let plan = try TrainingPlan.compile(model, options: CompileOptions(batch: 4, momentum: true))
         var generator = SplitMix64(seed: 9)
         let weights = plan.initialWeights(using: &generator)
-        let inputs = (0..<(4 * 784)).map { _ in Float.random(in: 0...1, using: &generator) }
-        let labels = [3, 1, 4, 1]
+        let inputs = (0..<(4 * model.inputShape.elementCount)).map { _ in Float.random(in: 0...1, using: &generator) }
+        let labels = [2, 1, 0, 1]
         let a = try TrainingSession(plan: plan, weights: weights)
         let b = try TrainingSession(plan: plan, weights: weights)
         #expect(a.weights() == weights)
@@ -102,6 +102,12 @@ struct ExecutorTests {
         #expect(a.weights() != weights)
         try b.load(weights)
         #expect(b.weights() == weights)
+        // With momentum reset, a reloaded session retraces the first session's steps exactly.
+        b.resetOptimizerState()
+        let c = try TrainingSession(plan: plan, weights: weights)
+        try b.trainStep(inputs: inputs, labels: labels, learningRate: 0.05, momentum: 0.9)
+        try c.trainStep(inputs: inputs, labels: labels, learningRate: 0.05, momentum: 0.9)
+        #expect(b.weights() == c.weights())
     }
 
     @Test

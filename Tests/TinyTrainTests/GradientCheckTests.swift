@@ -56,6 +56,14 @@ struct GradientCheckTests {
             }
         }
         #expect(checked > 0)
+        if name == "mlp-relu6" {
+            // The upper clamp must be exercised: some pre-activation of the batch above 6.
+            let executor = try ArenaExecutor<Double>(plan: problem.plan, weights: problem.weights, debugChecks: false)
+            _ = try executor.evaluate(inputs: problem.inputs, labels: problem.labels)
+            let hidden = problem.plan.bindings.value[problem.plan.ops[0].output]
+            let values = UnsafeBufferPointer(start: executor.pointer(hidden, as: Double.self), count: 2 * 8)
+            #expect(values.contains(6) && values.contains(0) && values.contains { $0 > 0 && $0 < 6 })
+        }
     }
 
     @Test(arguments: TinyModels.names)

@@ -71,6 +71,19 @@ struct ModelDescriptionTests {
     }
 
     @Test
+    func modelFileRejectsMisspeltKeys() throws {
+        let yaml = """
+            input: [1, 8, 8]
+            layers:
+              - {op: conv2d, out: 4, kernal: 3}
+            """
+        let error = try #require(throws: ModelError.self) { try ModelFile.parse(yaml: yaml, file: "typo.yaml") }
+        #expect(error.line == 3)
+        #expect(error.keyPath == "layers[0].kernal")
+        #expect(error.message.contains("kernel"))
+    }
+
+    @Test
     func modelFileRejectsGeometryThatDoesNotFit() throws {
         let yaml = """
             input: [1, 4, 4]

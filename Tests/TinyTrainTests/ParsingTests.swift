@@ -41,6 +41,13 @@ struct ParsingTests {
         }
     }
 
+    @Test(arguments: ["full", "bias-only", "none", "last:3", "bias-only,last:2@0.25,conv1=w[0;2],fc=b,conv2=f"])
+    func updateSpecDescriptionParsesBackToTheSameSpec(text: String) throws {
+        let spec = try UpdateSpec(parsing: text)
+        #expect(spec.description == text)
+        #expect(try UpdateSpec(parsing: spec.description) == spec)
+    }
+
     @Test
     func updateSpecFileEqualsTheCompactForm() throws {
         let path = ModelDescriptionTests.modelsDirectory.deletingLastPathComponent()

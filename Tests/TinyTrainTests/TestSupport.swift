@@ -21,7 +21,12 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// Small models that together exercise every operator's forward and backward.
 enum TinyModels {
-    static let names = ["linear", "mlp-relu", "conv-stride-pad", "grouped-depthwise-bn", "pools", "residual"]
+    static let names = [
+        "linear", "mlp-relu", "mlp-relu6", "conv-stride-pad", "grouped-depthwise-bn", "pools", "residual",
+    ]
+
+    /// Input scale per model: large enough that ReLU6 saturates above 6 in `mlp-relu6`.
+    static func inputScale(_ name: String) -> Double { name == "mlp-relu6" ? 8 : 1 }
 
     static func make(_ name: String) throws -> ModelGraph {
         switch name {
@@ -34,6 +39,12 @@ enum TinyModels {
             var b = ModelBuilder(name: name, input: TensorShape(channels: 6))
             var x = try b.linear(b.input, out: 5, name: "fc1")
             x = try b.relu(x)
+            let logits = try b.linear(x, out: 3, name: "fc2")
+            return try b.build(output: logits)
+        case "mlp-relu6":
+            var b = ModelBuilder(name: name, input: TensorShape(channels: 6))
+            var x = try b.linear(b.input, out: 8, name: "fc1")
+            x = try b.relu6(x)
             let logits = try b.linear(x, out: 3, name: "fc2")
             return try b.build(output: logits)
         case "conv-stride-pad":
@@ -60,16 +71,17 @@ enum TinyModels {
             var x = try b.conv2d(b.input, out: 3, kernel: 3, padding: 1, name: "conv1")
             x = try b.relu(x)
             x = try b.maxPool(x, kernel: 3, stride: 2)
-            x = try b.conv2d(x, out: 3, kernel: 1, name: "conv2")
+            x = try b.conv2d(x, out: 3, kernel: 2, name: "conv2")
             x = try b.avgPool(x, kernel: 2, stride: 1)
             x = try b.flatten(x)
             let logits = try b.linear(x, out: 3, name: "fc")
             return try b.build(output: logits)
         case "residual":
             var b = ModelBuilder(name: name, input: TensorShape(channels: 2, height: 4, width: 4))
-            var a = try b.conv2d(b.input, out: 4, kernel: 3, padding: 1, name: "conv1")
+            // conv2 unrolls 8 · 3² = 72 rows: more than one block of ConvLowering.depth.
+            var a = try b.conv2d(b.input, out: 8, kernel: 3, padding: 1, name: "conv1")
             a = try b.relu(a)
-            var c = try b.conv2d(a, out: 4, kernel: 3, padding: 1, bias: false, name: "conv2")
+            var c = try b.conv2d(a, out: 8, kernel: 3, padding: 1, bias: false, name: "conv2")
             c = try b.batchNorm(c)
             var x = try b.add(a, c)
             x = try b.relu(x)
@@ -98,7 +110,10 @@ struct GradientProblem {
                 layer.bias.map { _ in Double.random(in: -0.5...0.5, using: &generator) }
             )
         }
-        inputs = (0..<(batch * model.inputShape.elementCount)).map { _ in Double.random(in: -1...1, using: &generator) }
+        let scale = TinyModels.inputScale(model.name)
+        inputs = (0..<(batch * model.inputShape.elementCount)).map { _ in
+            scale * Double.random(in: -1...1, using: &generator)
+        }
         labels = (0..<batch).map { _ in Int.random(in: 0..<model.classes, using: &generator) }
     }
 

@@ -83,6 +83,28 @@ struct TrainingTests {
     }
 
     @Test
+    func epochTrainingIsDeterministicPerSeedAndVisitsEverySample() throws {
+        var data = SplitMix64(seed: 77)
+        let set = Self.strokes(count: 21, using: &data)
+        let plan = try TrainingPlan.compile(Self.model(), options: CompileOptions(batch: 4))
+        var initial = SplitMix64(seed: 5)
+        let weights = plan.initialWeights(using: &initial)
+        func run(seed: UInt64) throws -> ([LayerWeights], BatchResult) {
+            let session = try TrainingSession(plan: plan, weights: weights)
+            var shuffle = SplitMix64(seed: seed)
+            let result = try session.trainEpochs(
+                inputs: set.inputs, labels: set.labels, epochs: 2, learningRate: 0.05, using: &shuffle)
+            return (session.weights(), result)
+        }
+        let (a, resultA) = try run(seed: 1)
+        let (b, _) = try run(seed: 1)
+        let (c, _) = try run(seed: 2)
+        #expect(a == b)
+        #expect(a != c)
+        #expect(resultA.count == 21)
+    }
+
+    @Test
     func sparseUpdateOfTheLastLayersAlsoLearns() throws {
         let (before, after) = try Self.train(update: UpdateSpec(parsing: "bias-only,last:2"), epochs: 8)
         print("strokes, bias-only,last:2: test loss \(before.meanLoss) → \(after.meanLoss), accuracy \(after.accuracy)")

@@ -5,11 +5,12 @@
 // the values. Each configuration runs for at least MIN_SECONDS after one warm-up step.
 // Prints CSV: implementation,model,batch,steps,seconds,samples_per_s,gmacs_per_s
 //
-// Usage: train-bench [MIN_SECONDS]
+// Usage: train-bench [MIN_SECONDS] [MODEL...]
 
 import TinyTrain
 
 let minimumSeconds = CommandLine.arguments.dropFirst().first.flatMap(Double.init) ?? 2.0
+let chosenModels = Array(CommandLine.arguments.dropFirst(2))
 
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
@@ -27,7 +28,7 @@ func seconds(_ duration: Duration) -> Double {
 }
 
 print("implementation,model,batch,steps,seconds,samples_per_s,gmacs_per_s")
-for name in ["mlp-28", "cnn-28", "cnn-cifar"] {
+for name in chosenModels.isEmpty ? ["mlp-28", "cnn-28", "cnn-cifar"] : chosenModels {
     for batch in [1, 32] {
         let plan = try TrainingPlan.compile(ModelZoo.model(named: name), options: CompileOptions(batch: batch))
         var generator = SplitMix64(state: 1)

@@ -14,10 +14,43 @@ struct ConvGeometry {
     var padding: Int
     var groups: Int
 
+    /// The geometry of a convolution layer on `batch` samples.
+    init(_ a: Conv2DAttributes, inShape: TensorShape, outShape: TensorShape, batch: Int) {
+        self.batch = batch
+        inChannels = inShape.channels
+        inHeight = inShape.height
+        inWidth = inShape.width
+        outChannels = outShape.channels
+        outHeight = outShape.height
+        outWidth = outShape.width
+        kernel = a.kernel
+        stride = a.stride
+        padding = a.padding
+        groups = a.groups
+    }
+
     var inPerGroup: Int { inChannels / groups }
     var outPerGroup: Int { outChannels / groups }
     var inPlane: Int { inHeight * inWidth }
     var outPlane: Int { outHeight * outWidth }
+}
+
+/// For each kernel row (column), the output rows (columns) whose input row (column) lies inside the input;
+/// computed once per kernel call rather than per tap.
+struct TapRanges {
+    var rows: [Range<Int>]
+    var columns: [Range<Int>]
+
+    init(_ g: ConvGeometry) {
+        rows = (0..<g.kernel).map {
+            Kernels.validRange(
+                outputCount: g.outHeight, inputCount: g.inHeight, stride: g.stride, padding: g.padding, offset: $0)
+        }
+        columns = (0..<g.kernel).map {
+            Kernels.validRange(
+                outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding, offset: $0)
+        }
+    }
 }
 
 extension Kernels {
@@ -34,12 +67,13 @@ extension Kernels {
     /// the innermost loop runs along an output row (with stride 1, along all rows at once where they are contiguous,
     /// eight lanes at a time). The fused activation (and its mask) follows per plane.
     /// - Parameter rows: pointer to each output channel's weights (`[in/groups][k][k]`).
-    static func convForward<Scalar: EngineScalar>(
+    static func convForwardDirect<Scalar: EngineScalar>(
         _ g: ConvGeometry, input x: UnsafePointer<Scalar>, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
         bias: UnsafePointer<Scalar>?, output y: UnsafeMutablePointer<Scalar>, activation: Activation,
         mask: UnsafeMutablePointer<UInt8>?
     ) {
         let k = g.kernel
+        let taps = TapRanges(g)
         for n in 0..<g.batch {
             for oc in 0..<g.outChannels {
                 let out = y + (n * g.outChannels + oc) * g.outPlane
@@ -49,14 +83,10 @@ extension Kernels {
                 for icg in 0..<g.inPerGroup {
                     let plane = x + (n * g.inChannels + firstIn + icg) * g.inPlane
                     for kh in 0..<k {
-                        let ohRange = validRange(
-                            outputCount: g.outHeight, inputCount: g.inHeight, stride: g.stride, padding: g.padding,
-                            offset: kh)
+                        let ohRange = taps.rows[kh]
                         for kw in 0..<k {
                             let weight = w[(icg * k + kh) * k + kw]
-                            let owRange = validRange(
-                                outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
-                                offset: kw)
+                            let owRange = taps.columns[kw]
                             if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
                                 let start = ohRange.lowerBound
                                 let inStart = plane + (start - g.padding + kh) * g.inWidth - g.padding + kw
@@ -85,11 +115,12 @@ extension Kernels {
 
     /// Input gradient: `dx[n, ic, ih, iw] += Σ w · dy` over the output positions that read it, in the forward's
     /// loop order (samples, output channels, input channels, kernel rows, kernel columns, output rows and columns).
-    static func convBackwardInput<Scalar: EngineScalar>(
+    static func convBackwardInputDirect<Scalar: EngineScalar>(
         _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
         inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
+        let taps = TapRanges(g)
         for n in 0..<g.batch {
             for oc in 0..<g.outChannels {
                 let gradOut = dy + (n * g.outChannels + oc) * g.outPlane
@@ -98,14 +129,10 @@ extension Kernels {
                 for icg in 0..<g.inPerGroup {
                     let plane = dx + (n * g.inChannels + firstIn + icg) * g.inPlane
                     for kh in 0..<k {
-                        let ohRange = validRange(
-                            outputCount: g.outHeight, inputCount: g.inHeight, stride: g.stride, padding: g.padding,
-                            offset: kh)
+                        let ohRange = taps.rows[kh]
                         for kw in 0..<k {
                             let weight = w[(icg * k + kh) * k + kw]
-                            let owRange = validRange(
-                                outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
-                                offset: kw)
+                            let owRange = taps.columns[kw]
                             if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
                                 let start = ohRange.lowerBound
                                 let inStart = plane + (start - g.padding + kh) * g.inWidth - g.padding + kw
@@ -131,11 +158,12 @@ extension Kernels {
 
     /// Weight gradient of the trainable rows: `dW[j] += Σ_{n,oh,ow} dy[n, rows[j]] · x` (samples, then kernel
     /// taps, then output positions; with stride 1 each span's sum is a lane-wise ``dot(_:_:count:)``). `dW` holds the trainable rows contiguously, in `trainableRows` order.
-    static func convBackwardWeights<Scalar: EngineScalar>(
+    static func convBackwardWeightsDirect<Scalar: EngineScalar>(
         _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
         trainableRows: UnsafeBufferPointer<Int>, weightGradient dW: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
+        let taps = TapRanges(g)
         let rowLength = g.inPerGroup * k * k
         for n in 0..<g.batch {
             for (j, oc) in trainableRows.enumerated() {
@@ -145,13 +173,9 @@ extension Kernels {
                 for icg in 0..<g.inPerGroup {
                     let plane = x + (n * g.inChannels + firstIn + icg) * g.inPlane
                     for kh in 0..<k {
-                        let ohRange = validRange(
-                            outputCount: g.outHeight, inputCount: g.inHeight, stride: g.stride, padding: g.padding,
-                            offset: kh)
+                        let ohRange = taps.rows[kh]
                         for kw in 0..<k {
-                            let owRange = validRange(
-                                outputCount: g.outWidth, inputCount: g.inWidth, stride: g.stride, padding: g.padding,
-                                offset: kw)
+                            let owRange = taps.columns[kw]
                             var sum: Scalar = 0
                             if let span = contiguousSpan(g, rows: ohRange, columns: owRange) {
                                 let start = ohRange.lowerBound

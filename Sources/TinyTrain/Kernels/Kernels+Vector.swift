@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 extension Kernels {
-    /// Lanes of the vector loops (two 8-lane registers per iteration).
-    @usableFromInline static let vectorLanes = 8
-
     /// `Σ a[i] · b[i]`, accumulated in two 8-lane vectors (element i goes to lane i mod 16), whose lanes are then
     /// summed in order, and a scalar tail. Deterministic; differs from a sequential sum by rounding only.
     @inline(__always)

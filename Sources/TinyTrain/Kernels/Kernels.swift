@@ -63,6 +63,32 @@ enum Kernels {
         for i in 0..<count where mask[i &>> 3] & (UInt8(1) &<< UInt8(i & 7)) == 0 { gradient[i] = 0 }
     }
 
+    /// Whether the activation's derivative is one at output value `y` (ReLU: y > 0; ReLU6: 0 < y < 6) — the
+    /// same condition as the mask bit, read off the saved output instead.
+    @inline(__always)
+    static func passes<Scalar: EngineScalar>(_ y: Scalar, _ activation: Activation) -> Bool {
+        switch activation {
+        case .none: true
+        case .relu: y > 0
+        case .relu6: y > 0 && y < Scalar(Activation.relu6Ceiling)
+        }
+    }
+
+    /// Zeroes `gradient[i]` where the activation's derivative at saved output `y[i]` is zero.
+    static func applyDerivative<Scalar: EngineScalar>(
+        _ gradient: UnsafeMutablePointer<Scalar>, count: Int, output y: UnsafePointer<Scalar>, activation: Activation
+    ) {
+        for i in 0..<count where !passes(y[i], activation) { gradient[i] = 0 }
+    }
+
+    /// `dx[i] += derivative at y[i] ≠ 0 ? dy[i] : 0`.
+    static func derivativeAccumulate<Scalar: EngineScalar>(
+        _ dy: UnsafePointer<Scalar>, into dx: UnsafeMutablePointer<Scalar>, count: Int, output y: UnsafePointer<Scalar>,
+        activation: Activation
+    ) {
+        for i in 0..<count where passes(y[i], activation) { dx[i] += dy[i] }
+    }
+
     /// `dx[i] += mask bit i ? dy[i] : 0`.
     static func maskedAccumulate<Scalar: EngineScalar>(
         _ dy: UnsafePointer<Scalar>, into dx: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafePointer<UInt8>

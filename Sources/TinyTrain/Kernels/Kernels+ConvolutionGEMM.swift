@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// How a convolution runs: as blocked matrix products over an unrolled input (im2col) held a block at a time in
+/// a small planned workspace, or — for depthwise convolutions, where a product has a single row — directly.
+///
+/// The unrolled input of one group has `K = inChannels/groups · kernel²` rows and one column per output
+/// position. It is never materialised whole: the kernels visit blocks of ``positions`` output positions and
+/// ``depth`` rows, so the workspace holds at most `depth × positions` scalars (4 KiB in float32), like the
+/// small im2col buffers of MCU kernels. A 1×1, stride-1, unpadded (pointwise) convolution reads the input
+/// directly and needs no workspace.
+struct ConvLowering {
+    /// Output positions per block: two 8-lane vectors.
+    static let positions = 16
+    /// Unrolled-input rows per block.
+    static let depth = 64
+
+    let geometry: ConvGeometry
+
+    /// Whether the convolution runs as matrix products (at least two output channels per group).
+    var usesProducts: Bool { geometry.outPerGroup >= 2 }
+    /// Whether the input is read directly (1×1, stride 1, no padding).
+    var isPointwise: Bool { geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 }
+    /// Rows of one group's unrolled input.
+    var unrolledRows: Int { geometry.inPerGroup * geometry.kernel * geometry.kernel }
+    /// Scalars of workspace the forward call needs (none for pointwise convolutions).
+    var workspaceElements: Int {
+        usesProducts && !isPointwise ? min(unrolledRows, Self.depth) * Self.positions : 0
+    }
+
+    /// Scalars of workspace the backward call needs: a pointwise convolution needs it only to lay its input out
+    /// transposed for the weight gradient.
+    func backwardWorkspaceElements(computesWeightGradient: Bool) -> Int {
+        guard usesProducts, !isPointwise || computesWeightGradient else { return 0 }
+        return min(unrolledRows, Self.depth) * Self.positions
+    }
+}
+
+extension Kernels {
+    /// Splits the output positions `firstPosition..<firstPosition+count` into runs along output rows, and calls
+    /// `body(offset, length, source)` for each: `source` is the input-plane index read by the run's first position
+    /// for kernel tap (`kh`, `kw`) — later positions of the run read `stride` elements further each — or `nil`
+    /// for a run in the zero padding. Bounds are checked once per run, not per element.
+    @inline(__always)
+    static func forEachRun(
+        _ g: ConvGeometry, taps: TapRanges, kh: Int, kw: Int, firstPosition: Int, count: Int,
+        _ body: (_ offset: Int, _ length: Int, _ source: Int?) -> Void
+    ) {
+        var (oh, ow) = firstPosition.quotientAndRemainder(dividingBy: g.outWidth)
+        let columns = taps.columns[kw]
+        let rows = taps.rows[kh]
+        var i = 0
+        while i < count {
+            let length = min(g.outWidth - ow, count - i)
+            let low = max(ow, columns.lowerBound)
+            let high = min(ow + length, columns.upperBound)
+            if !rows.contains(oh) || low >= high {
+                body(i, length, nil)
+            } else {
+                if low > ow { body(i, low - ow, nil) }
+                let ih = oh * g.stride - g.padding + kh
+                body(i + low - ow, high - low, ih * g.inWidth + low * g.stride - g.padding + kw)
+                if high < ow + length { body(i + high - ow, ow + length - high, nil) }
+            }
+            i += length
+            ow = 0
+            oh += 1
+        }
+    }
+
+    /// Copies rows `firstRow..<firstRow+rowCount` of the unrolled input of sample `n`, group `group`, for output
+    /// positions `firstPosition..<firstPosition+count`, into `columns` (row stride ``ConvLowering/positions``);
+    /// positions that fall in the zero padding get 0.
+    static func unroll<Scalar: EngineScalar>(
+        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
+        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+    ) {
+        let k = g.kernel
+        for row in 0..<rowCount {
+            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
+            let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
+            let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
+            let destination = columns + row * ConvLowering.positions
+            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
+                offset, length, source in
+                guard let source else {
+                    (destination + offset).update(repeating: 0, count: length)
+                    return
+                }
+                if g.stride == 1 {
+                    (destination + offset).update(from: plane + source, count: length)
+                } else {
+                    for i in 0..<length { destination[offset + i] = plane[source + i * g.stride] }
+                }
+            }
+        }
+    }
+
+    /// Like ``unroll``, but transposed: position `i`, row `r` goes to `columns[i · rowCount + r]`, so a weight
+    /// row's gradient can run along rows eight lanes at a time.
+    static func unrollTransposed<Scalar: EngineScalar>(
+        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
+        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+    ) {
+        let k = g.kernel
+        for row in 0..<rowCount {
+            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
+            let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
+            let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
+            let destination = columns + row
+            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
+                offset, length, source in
+                if let source {
+                    for i in 0..<length { destination[(offset + i) * rowCount] = plane[source + i * g.stride] }
+                } else {
+                    for i in 0..<length { destination[(offset + i) * rowCount] = 0 }
+                }
+            }
+        }
+    }
+
+    /// `dW_b[r] += Σ_{i<count} dy_b[i] · t[i·depth + r]` for up to four weight rows `b` (gradients `dy_b`,
+    /// targets `dW_b`) and `r < depth`: a 4-row × 8-lane register block summing over positions in order.
+    static func weightProduct<Scalar: EngineScalar>(
+        outputGradients dy: (
+            UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>
+        ),
+        targets dW: (
+            UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>,
+            UnsafeMutablePointer<Scalar>
+        ), block: Int, transposedColumns t: UnsafePointer<Scalar>, depth: Int, count: Int
+    ) {
+        typealias V = SIMD8<Scalar>
+        let raw = UnsafeRawPointer(t)
+        let size = MemoryLayout<Scalar>.stride
+        var r = 0
+        while r + 8 <= depth {
+            var a0 = V.zero
+            var a1 = V.zero
+            var a2 = V.zero
+            var a3 = V.zero
+            for i in 0..<count {
+                let v = raw.loadUnaligned(fromByteOffset: (i * depth + r) * size, as: V.self)
+                a0 += V(repeating: dy.0[i]) * v
+                a1 += V(repeating: dy.1[i]) * v
+                a2 += V(repeating: dy.2[i]) * v
+                a3 += V(repeating: dy.3[i]) * v
+            }
+            addVector(a0, to: dW.0 + r)
+            if block > 1 { addVector(a1, to: dW.1 + r) }
+            if block > 2 { addVector(a2, to: dW.2 + r) }
+            if block > 3 { addVector(a3, to: dW.3 + r) }
+            r += 8
+        }
+        while r < depth {
+            for b in 0..<block {
+                let (gradient, target) =
+                    switch b {
+                    case 0: (dy.0, dW.0)
+                    case 1: (dy.1, dW.1)
+                    case 2: (dy.2, dW.2)
+                    default: (dy.3, dW.3)
+                    }
+                var sum: Scalar = 0
+                for i in 0..<count { sum += gradient[i] * t[i * depth + r] }
+                target[r] += sum
+            }
+            r += 1
+        }
+    }
+
+    /// Adds unrolled-input gradients back to the input gradient (the transpose of ``unroll``).
+    static func foldBack<Scalar: EngineScalar>(
+        _ g: ConvGeometry, taps: TapRanges, columns: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
+        rowCount: Int, firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
+    ) {
+        let k = g.kernel
+        for row in 0..<rowCount {
+            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
+            let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
+            let plane = dx + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
+            let source = columns + row * ConvLowering.positions
+            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
+                offset, length, target in
+                guard let target else { return }
+                if g.stride == 1 {
+                    axpy(1, source + offset, plane + target, count: length)
+                } else {
+                    for i in 0..<length { plane[target + i * g.stride] += source[offset + i] }
+                }
+            }
+        }
+    }
+
+    /// `y[m·ys + j] += Σ_{r<depth} rows[m][firstRow + r] · c[r·cs + j]` for `m < outputs`, `j < count`:
+    /// a 4-row × 16-column register block (8-lane vectors), summing over `r` in order per lane.
+    static func productAccumulate<Scalar: EngineScalar>(
+        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int, depth: Int,
+        columns c: UnsafePointer<Scalar>, columnStride cs: Int, count: Int, output y: UnsafeMutablePointer<Scalar>,
+        outputStride ys: Int
+    ) {
+        typealias V = SIMD8<Scalar>
+        let raw = UnsafeRawPointer(c)
+        let size = MemoryLayout<Scalar>.stride
+        var m = 0
+        while m < outputs {
+            let block = min(4, outputs - m)
+            // Rows past the block repeat its last row; their sums are computed but never stored.
+            let w = (
+                rows[m] + firstRow, rows[m + min(1, block - 1)] + firstRow, rows[m + min(2, block - 1)] + firstRow,
+                rows[m + min(3, block - 1)] + firstRow
+            )
+            let out = y + m * ys
+            var j = 0
+            while j + 16 <= count {
+                var a0 = V.zero
+                var a1 = V.zero
+                var a2 = V.zero
+                var a3 = V.zero
+                var b0 = V.zero
+                var b1 = V.zero
+                var b2 = V.zero
+                var b3 = V.zero
+                for r in 0..<depth {
+                    let v = raw.loadUnaligned(fromByteOffset: (r * cs + j) * size, as: V.self)
+                    let u = raw.loadUnaligned(fromByteOffset: (r * cs + j + 8) * size, as: V.self)
+                    let (x0, x1, x2, x3) = (
+                        V(repeating: w.0[r]), V(repeating: w.1[r]), V(repeating: w.2[r]), V(repeating: w.3[r])
+                    )
+                    a0 += x0 * v
+                    b0 += x0 * u
+                    a1 += x1 * v
+                    b1 += x1 * u
+                    a2 += x2 * v
+                    b2 += x2 * u
+                    a3 += x3 * v
+                    b3 += x3 * u
+                }
+                addVector(a0, to: out + j)
+                addVector(b0, to: out + j + 8)
+                if block > 1 {
+                    addVector(a1, to: out + ys + j)
+                    addVector(b1, to: out + ys + j + 8)
+                }
+                if block > 2 {
+                    addVector(a2, to: out + 2 * ys + j)
+                    addVector(b2, to: out + 2 * ys + j + 8)
+                }
+                if block > 3 {
+                    addVector(a3, to: out + 3 * ys + j)
+                    addVector(b3, to: out + 3 * ys + j + 8)
+                }
+                j += 16
+            }
+            while j + 8 <= count {
+                var a0 = V.zero
+                var a1 = V.zero
+                var a2 = V.zero
+                var a3 = V.zero
+                for r in 0..<depth {
+                    let v = raw.loadUnaligned(fromByteOffset: (r * cs + j) * size, as: V.self)
+                    a0 += V(repeating: w.0[r]) * v
+                    a1 += V(repeating: w.1[r]) * v
+                    a2 += V(repeating: w.2[r]) * v
+                    a3 += V(repeating: w.3[r]) * v
+                }
+                addVector(a0, to: out + j)
+                if block > 1 { addVector(a1, to: out + ys + j) }
+                if block > 2 { addVector(a2, to: out + 2 * ys + j) }
+                if block > 3 { addVector(a3, to: out + 3 * ys + j) }
+                j += 8
+            }
+            while j < count {
+                for b in 0..<block {
+                    let weights = rows[m + b] + firstRow
+                    var sum: Scalar = 0
+                    for r in 0..<depth { sum += weights[r] * c[r * cs + j] }
+                    y[(m + b) * ys + j] += sum
+                }
+                j += 1
+            }
+            m += block
+        }
+    }
+
+    /// `d[r·ds + j] (+)= Σ_{m<outputs} rows[m][firstRow + r] · dy[m·ys + j]` for `r < depth`, `j < count`
+    /// (summing over `m` in order per lane): assigns when `accumulate` is false, adds otherwise.
+    static func transposedProduct<Scalar: EngineScalar>(
+        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int, depth: Int,
+        outputGradient dy: UnsafePointer<Scalar>, outputStride ys: Int, count: Int,
+        into d: UnsafeMutablePointer<Scalar>, stride ds: Int, accumulate: Bool
+    ) {
+        typealias V = SIMD8<Scalar>
+        let raw = UnsafeRawPointer(dy)
+        let size = MemoryLayout<Scalar>.stride
+        var r = 0
+        while r < depth {
+            let block = min(4, depth - r)
+            var j = 0
+            while j + 8 <= count {
+                var a0 = V.zero
+                var a1 = V.zero
+                var a2 = V.zero
+                var a3 = V.zero
+                for m in 0..<outputs {
+                    let v = raw.loadUnaligned(fromByteOffset: (m * ys + j) * size, as: V.self)
+                    let w = rows[m] + firstRow + r
+                    a0 += V(repeating: w[0]) * v
+                    if block > 1 { a1 += V(repeating: w[1]) * v }
+                    if block > 2 { a2 += V(repeating: w[2]) * v }
+                    if block > 3 { a3 += V(repeating: w[3]) * v }
+                }
+                let target = d + r * ds + j
+                if accumulate {
+                    addVector(a0, to: target)
+                    if block > 1 { addVector(a1, to: target + ds) }
+                    if block > 2 { addVector(a2, to: target + 2 * ds) }
+                    if block > 3 { addVector(a3, to: target + 3 * ds) }
+                } else {
+                    storeVector(a0, to: target)
+                    if block > 1 { storeVector(a1, to: target + ds) }
+                    if block > 2 { storeVector(a2, to: target + 2 * ds) }
+                    if block > 3 { storeVector(a3, to: target + 3 * ds) }
+                }
+                j += 8
+            }
+            while j < count {
+                for b in 0..<block {
+                    var sum: Scalar = 0
+                    for m in 0..<outputs { sum += rows[m][firstRow + r + b] * dy[m * ys + j] }
+                    let target = d + (r + b) * ds + j
+                    target.pointee = accumulate ? target.pointee + sum : sum
+                }
+                j += 1
+            }
+            r += block
+        }
+    }
+
+    /// `dW[firstRow + r] += Σ_{j<count} dy[j] · c[r·cs + j]` for `r < depth` (lane-wise sums, then lanes in order).
+    static func rowGradient<Scalar: EngineScalar>(
+        outputGradient dy: UnsafePointer<Scalar>, columns c: UnsafePointer<Scalar>, columnStride cs: Int,
+        depth: Int, count: Int, into dW: UnsafeMutablePointer<Scalar>, firstRow: Int
+    ) {
+        for r in 0..<depth { dW[firstRow + r] += dot(dy, c + r * cs, count: count) }
+    }
+
+    @inline(__always)
+    static func addVector<Scalar: EngineScalar>(_ v: SIMD8<Scalar>, to p: UnsafeMutablePointer<Scalar>) {
+        let raw = UnsafeMutableRawPointer(p)
+        raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Scalar>.self) + v, as: SIMD8<Scalar>.self)
+    }
+
+    @inline(__always)
+    static func storeVector<Scalar: EngineScalar>(_ v: SIMD8<Scalar>, to p: UnsafeMutablePointer<Scalar>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Scalar>.self)
+    }
+}
