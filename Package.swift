@@ -67,6 +67,7 @@ let package = Package(
                 "SimKernel",
                 "TinyTrain",
                 "Radio",
+                "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +94,10 @@ let package = Package(
         .testTarget(
             name: "RadioTests",
             dependencies: ["Radio", "SimKernel"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ftte-sim"]
         ),
     ]
 )

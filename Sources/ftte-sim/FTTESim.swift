@@ -10,7 +10,8 @@ struct FTTESim: ParsableCommand {
         abstract: "Discrete-event simulator for federated learning on tiny, battery-powered IoT devices.",
         version: ToolVersion.string,
         subcommands: [
-            KernelDemo.self, PlanCommand.self, Airtime.self, BLEThroughput.self, LoRaWANTransferCommand.self,
+            KernelDemo.self, PlanCommand.self, TrainCommand.self, Airtime.self, BLEThroughput.self,
+            LoRaWANTransferCommand.self,
         ]
     )
 }

@@ -70,29 +70,12 @@ struct PlanCommand: ParsableCommand {
             spec = try UpdateSpec.resolve(update)
             plan = try TrainingPlan.compile(graph, update: spec, options: options)
         } catch let error as ModelError {
-            throw Self.dataError(error.description)
+            throw dataError(error.description)
         } catch let error as PlanError {
             if case .invalidOptions = error { throw ValidationError(error.description) }
-            throw Self.dataError(error.description)
+            throw dataError(error.description)
         }
         print(format == .text ? plan.textReport(update: spec) : plan.csvReport(update: spec), terminator: "")
-    }
-}
-
-extension PlanCommand {
-    /// Exit status for bad input data (sysexits.h EX_DATAERR).
-    static let dataErrorExitCode: Int32 = 65
-
-    /// Prints `message` to standard error and returns the exit code 65 to throw (no stack trace).
-    static func dataError(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-        return ExitCode(dataErrorExitCode)
-    }
-
-    /// RFC 4180 quoting when needed.
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 
@@ -135,6 +118,6 @@ extension TrainingPlan {
     func csvReport(update: UpdateSpec) -> String {
         let rows = reportRows(update: update)
         return rows.map(\.0).joined(separator: ",") + "\n"
-            + rows.map { PlanCommand.csvField($0.1) }.joined(separator: ",") + "\n"
+            + rows.map { csvField($0.1) }.joined(separator: ",") + "\n"
     }
 }
