@@ -14,9 +14,9 @@ extension EventQueue {
         var live = 0
         for key in self.heap {
             precondition(referenced.insert(key.slot).inserted, "slot \(key.slot) referenced twice")
-            if self.slotSequence[Int(key.slot)] == key.sequence {
+            if self.slots[Int(key.slot)].sequence == key.sequence {
                 live += 1
-                precondition(self.payloads[Int(key.slot)] != nil, "live slot \(key.slot) has no payload")
+                precondition(self.slots[Int(key.slot)].event != nil, "live slot \(key.slot) has no payload")
             }
         }
         precondition(live == self.liveCount, "live count \(self.liveCount) but \(live) live keys")
