@@ -5,12 +5,12 @@
 ///
 /// The unrolled input of one group has `K = inChannels/groups · kernel²` rows and one column per output
 /// position. It is never materialised whole: the kernels visit blocks of ``positions`` output positions and
-/// ``depth`` rows, so the workspace holds at most `depth × positions` scalars (4 KiB in float32), like the
+/// ``depth`` rows, so the workspace holds at most `depth × positions` scalars (16 KiB in float32), like the
 /// small im2col buffers of MCU kernels. A 1×1, stride-1, unpadded (pointwise) convolution reads the input
 /// directly and needs no workspace.
 struct ConvLowering {
-    /// Output positions per block: two 8-lane vectors.
-    static let positions = 16
+    /// Output positions per block: eight 8-lane vectors (wide enough to amortise the per-row cost of unrolling).
+    static let positions = 64
     /// Unrolled-input rows per block.
     static let depth = 64
 
@@ -132,14 +132,17 @@ extension Kernels {
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(t)
         let size = MemoryLayout<Scalar>.stride
+        let rowBytes = depth &* size
         var r = 0
         while r + 8 <= depth {
             var a0 = V.zero
             var a1 = V.zero
             var a2 = V.zero
             var a3 = V.zero
+            var p = raw + r &* size
             for i in 0..<count {
-                let v = raw.loadUnaligned(fromByteOffset: (i * depth + r) * size, as: V.self)
+                let v = p.loadUnaligned(as: V.self)
+                p += rowBytes
                 a0 += V(repeating: dy.0[i]) * v
                 a1 += V(repeating: dy.1[i]) * v
                 a2 += V(repeating: dy.2[i]) * v
@@ -201,6 +204,7 @@ extension Kernels {
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(c)
         let size = MemoryLayout<Scalar>.stride
+        let rowBytes = cs &* size
         var m = 0
         while m < outputs {
             let block = min(4, outputs - m)
@@ -220,9 +224,11 @@ extension Kernels {
                 var b1 = V.zero
                 var b2 = V.zero
                 var b3 = V.zero
+                var p = raw + j &* size
                 for r in 0..<depth {
-                    let v = raw.loadUnaligned(fromByteOffset: (r * cs + j) * size, as: V.self)
-                    let u = raw.loadUnaligned(fromByteOffset: (r * cs + j + 8) * size, as: V.self)
+                    let v = p.loadUnaligned(as: V.self)
+                    let u = p.loadUnaligned(fromByteOffset: 8 &* size, as: V.self)
+                    p += rowBytes
                     let (x0, x1, x2, x3) = (
                         V(repeating: w.0[r]), V(repeating: w.1[r]), V(repeating: w.2[r]), V(repeating: w.3[r])
                     )
@@ -256,8 +262,10 @@ extension Kernels {
                 var a1 = V.zero
                 var a2 = V.zero
                 var a3 = V.zero
+                var p = raw + j &* size
                 for r in 0..<depth {
-                    let v = raw.loadUnaligned(fromByteOffset: (r * cs + j) * size, as: V.self)
+                    let v = p.loadUnaligned(as: V.self)
+                    p += rowBytes
                     a0 += V(repeating: w.0[r]) * v
                     a1 += V(repeating: w.1[r]) * v
                     a2 += V(repeating: w.2[r]) * v
@@ -292,18 +300,85 @@ extension Kernels {
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(dy)
         let size = MemoryLayout<Scalar>.stride
+        let rowBytes = ys &* size
         var r = 0
         while r < depth {
             let block = min(4, depth - r)
+            // Rows past the block repeat its last row; their sums are computed but never stored.
+            let last = block - 1
             var j = 0
+            while j + 16 <= count {
+                var a0 = V.zero
+                var a1 = V.zero
+                var a2 = V.zero
+                var a3 = V.zero
+                var b0 = V.zero
+                var b1 = V.zero
+                var b2 = V.zero
+                var b3 = V.zero
+                var p = raw + j &* size
+                for m in 0..<outputs {
+                    let v = p.loadUnaligned(as: V.self)
+                    let u = p.loadUnaligned(fromByteOffset: 8 &* size, as: V.self)
+                    p += rowBytes
+                    let w = rows[m] + (firstRow &+ r)
+                    let (x0, x1, x2, x3) = (
+                        V(repeating: w[0]), V(repeating: w[min(1, last)]), V(repeating: w[min(2, last)]),
+                        V(repeating: w[min(3, last)])
+                    )
+                    a0 += x0 * v
+                    b0 += x0 * u
+                    a1 += x1 * v
+                    b1 += x1 * u
+                    a2 += x2 * v
+                    b2 += x2 * u
+                    a3 += x3 * v
+                    b3 += x3 * u
+                }
+                let target = d + r * ds + j
+                if accumulate {
+                    addVector(a0, to: target)
+                    addVector(b0, to: target + 8)
+                    if block > 1 {
+                        addVector(a1, to: target + ds)
+                        addVector(b1, to: target + ds + 8)
+                    }
+                    if block > 2 {
+                        addVector(a2, to: target + 2 * ds)
+                        addVector(b2, to: target + 2 * ds + 8)
+                    }
+                    if block > 3 {
+                        addVector(a3, to: target + 3 * ds)
+                        addVector(b3, to: target + 3 * ds + 8)
+                    }
+                } else {
+                    storeVector(a0, to: target)
+                    storeVector(b0, to: target + 8)
+                    if block > 1 {
+                        storeVector(a1, to: target + ds)
+                        storeVector(b1, to: target + ds + 8)
+                    }
+                    if block > 2 {
+                        storeVector(a2, to: target + 2 * ds)
+                        storeVector(b2, to: target + 2 * ds + 8)
+                    }
+                    if block > 3 {
+                        storeVector(a3, to: target + 3 * ds)
+                        storeVector(b3, to: target + 3 * ds + 8)
+                    }
+                }
+                j += 16
+            }
             while j + 8 <= count {
                 var a0 = V.zero
                 var a1 = V.zero
                 var a2 = V.zero
                 var a3 = V.zero
+                var p = raw + j &* size
                 for m in 0..<outputs {
-                    let v = raw.loadUnaligned(fromByteOffset: (m * ys + j) * size, as: V.self)
-                    let w = rows[m] + firstRow + r
+                    let v = p.loadUnaligned(as: V.self)
+                    p += rowBytes
+                    let w = rows[m] + (firstRow &+ r)
                     a0 += V(repeating: w[0]) * v
                     if block > 1 { a1 += V(repeating: w[1]) * v }
                     if block > 2 { a2 += V(repeating: w[2]) * v }

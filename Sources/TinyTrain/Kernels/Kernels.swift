@@ -60,7 +60,19 @@ enum Kernels {
     static func applyMask<Scalar: EngineScalar>(
         _ gradient: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafePointer<UInt8>
     ) {
-        for i in 0..<count where mask[i &>> 3] & (UInt8(1) &<< UInt8(i & 7)) == 0 { gradient[i] = 0 }
+        // Whole mask bytes first: all set leaves eight values alone, none set zeroes them.
+        let whole = count &>> 3
+        for byte in 0..<whole {
+            let bits = mask[byte]
+            if bits == 0xFF { continue }
+            let values = gradient + byte &<< 3
+            if bits == 0 {
+                values.update(repeating: 0, count: 8)
+                continue
+            }
+            for b in 0..<8 where bits & (UInt8(1) &<< UInt8(b)) == 0 { values[b] = 0 }
+        }
+        for i in (whole &<< 3)..<count where mask[i &>> 3] & (UInt8(1) &<< UInt8(i & 7)) == 0 { gradient[i] = 0 }
     }
 
     /// Whether the activation's derivative is one at output value `y` (ReLU: y > 0; ReLU6: 0 < y < 6) — the
