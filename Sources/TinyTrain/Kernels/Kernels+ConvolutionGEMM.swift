@@ -27,10 +27,10 @@ struct ConvLowering {
         usesProducts && !isPointwise ? min(unrolledRows, Self.depth) * Self.positions : 0
     }
 
-    /// Scalars of workspace the backward call needs: a pointwise convolution needs it only to lay its input out
-    /// transposed for the weight gradient.
+    /// Scalars of workspace the backward call needs (none for pointwise convolutions, whose weight gradient reads
+    /// the input directly).
     func backwardWorkspaceElements(computesWeightGradient: Bool) -> Int {
-        guard usesProducts, !isPointwise || computesWeightGradient else { return 0 }
+        guard usesProducts, !isPointwise else { return 0 }
         return min(unrolledRows, Self.depth) * Self.positions
     }
 }
@@ -95,79 +95,57 @@ extension Kernels {
         }
     }
 
-    /// Like ``unroll``, but transposed: position `i`, row `r` goes to `columns[i · rowCount + r]`, so a weight
-    /// row's gradient can run along rows eight lanes at a time.
-    static func unrollTransposed<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
-    ) {
-        let k = g.kernel
-        for row in 0..<rowCount {
-            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
-            let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
-            let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let destination = columns + row
-            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
-                offset, length, source in
-                if let source {
-                    for i in 0..<length { destination[(offset + i) * rowCount] = plane[source + i * g.stride] }
-                } else {
-                    for i in 0..<length { destination[(offset + i) * rowCount] = 0 }
-                }
-            }
-        }
-    }
-
-    /// `dW_b[r] += Σ_{i<count} dy_b[i] · t[i·depth + r]` for up to four weight rows `b` (gradients `dy_b`,
-    /// targets `dW_b`) and `r < depth`: a 4-row × 8-lane register block summing over positions in order.
-    static func weightProduct<Scalar: EngineScalar>(
-        outputGradients dy: (
-            UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>
-        ),
-        targets dW: (
-            UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>,
-            UnsafeMutablePointer<Scalar>
-        ), block: Int, transposedColumns t: UnsafePointer<Scalar>, depth: Int, count: Int
+    /// `dW_b[r] += Σ_{i<count} dy_b[i] · c[r·cs + i]` for up to two weight rows `b` (gradients `dy_b`, targets
+    /// `dW_b`) and `r < depth`: a 2-weight-row × 2-unrolled-row register block running along the positions.
+    ///
+    /// Accumulation order, per element and block: position `i` goes to lane `i mod 8` of an 8-lane sum (in
+    /// increasing `i`), the lanes are summed in order (``SIMD/sum()``), then the scalar tail; that block sum is
+    /// then added to `dW_b[r]`. Blocks (and samples) are added in order.
+    static func weightPairProduct<Scalar: EngineScalar>(
+        outputGradients dy: (UnsafePointer<Scalar>, UnsafePointer<Scalar>),
+        targets dW: (UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>), pair: Int,
+        columns c: UnsafePointer<Scalar>, columnStride cs: Int, depth: Int, count: Int
     ) {
         typealias V = SIMD8<Scalar>
-        let raw = UnsafeRawPointer(t)
         let size = MemoryLayout<Scalar>.stride
-        let rowBytes = depth &* size
+        let vectorEnd = count & ~7
+        let (g0, g1) = (UnsafeRawPointer(dy.0), UnsafeRawPointer(dy.1))
         var r = 0
-        while r + 8 <= depth {
-            var a0 = V.zero
-            var a1 = V.zero
-            var a2 = V.zero
-            var a3 = V.zero
-            var p = raw + r &* size
-            for i in 0..<count {
-                let v = p.loadUnaligned(as: V.self)
-                p += rowBytes
-                a0 += V(repeating: dy.0[i]) * v
-                a1 += V(repeating: dy.1[i]) * v
-                a2 += V(repeating: dy.2[i]) * v
-                a3 += V(repeating: dy.3[i]) * v
-            }
-            addVector(a0, to: dW.0 + r)
-            if block > 1 { addVector(a1, to: dW.1 + r) }
-            if block > 2 { addVector(a2, to: dW.2 + r) }
-            if block > 3 { addVector(a3, to: dW.3 + r) }
-            r += 8
-        }
         while r < depth {
-            for b in 0..<block {
-                let (gradient, target) =
-                    switch b {
-                    case 0: (dy.0, dW.0)
-                    case 1: (dy.1, dW.1)
-                    case 2: (dy.2, dW.2)
-                    default: (dy.3, dW.3)
-                    }
-                var sum: Scalar = 0
-                for i in 0..<count { sum += gradient[i] * t[i * depth + r] }
-                target[r] += sum
+            let rows = min(2, depth - r)
+            let (c0, c1) = (c + r &* cs, c + (r &+ rows &- 1) &* cs)
+            let (x0, x1) = (UnsafeRawPointer(c0), UnsafeRawPointer(c1))
+            var a00 = V.zero
+            var a01 = V.zero
+            var a10 = V.zero
+            var a11 = V.zero
+            var offset = 0
+            let end = vectorEnd &* size
+            while offset < end {
+                let u = x0.loadUnaligned(fromByteOffset: offset, as: V.self)
+                let v = x1.loadUnaligned(fromByteOffset: offset, as: V.self)
+                let d0 = g0.loadUnaligned(fromByteOffset: offset, as: V.self)
+                let d1 = g1.loadUnaligned(fromByteOffset: offset, as: V.self)
+                a00 += d0 * u
+                a01 += d0 * v
+                a10 += d1 * u
+                a11 += d1 * v
+                offset &+= 8 &* size
             }
-            r += 1
+            var (s00, s01, s10, s11) = (a00.sum(), a01.sum(), a10.sum(), a11.sum())
+            for i in vectorEnd..<count {
+                s00 += dy.0[i] * c0[i]
+                s01 += dy.0[i] * c1[i]
+                s10 += dy.1[i] * c0[i]
+                s11 += dy.1[i] * c1[i]
+            }
+            if pair > 1 {
+                dW.1[r] += s10
+                if rows > 1 { dW.1[r + 1] += s11 }
+            }
+            dW.0[r] += s00
+            if rows > 1 { dW.0[r + 1] += s01 }
+            r += rows
         }
     }
 
@@ -409,14 +387,6 @@ extension Kernels {
             }
             r += block
         }
-    }
-
-    /// `dW[firstRow + r] += Σ_{j<count} dy[j] · c[r·cs + j]` for `r < depth` (lane-wise sums, then lanes in order).
-    static func rowGradient<Scalar: EngineScalar>(
-        outputGradient dy: UnsafePointer<Scalar>, columns c: UnsafePointer<Scalar>, columnStride cs: Int,
-        depth: Int, count: Int, into dW: UnsafeMutablePointer<Scalar>, firstRow: Int
-    ) {
-        for r in 0..<depth { dW[firstRow + r] += dot(dy, c + r * cs, count: count) }
     }
 
     @inline(__always)

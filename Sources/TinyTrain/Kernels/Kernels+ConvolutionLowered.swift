@@ -81,7 +81,8 @@ extension Kernels {
         }
     }
 
-    /// Weight gradient of the trainable rows: per block, `dW[j] += dy[rows[j]] · unrolled inputᵀ`.
+    /// Weight gradient of the trainable rows: per block, `dW[j] += dy[rows[j]] · unrolled inputᵀ` (see
+    /// ``weightPairProduct(outputGradients:targets:pair:columns:columnStride:depth:count:)`` for the order).
     static func convBackwardWeights<Scalar: EngineScalar>(
         _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
         trainableRows: UnsafeBufferPointer<Int>, weightGradient dW: UnsafeMutablePointer<Scalar>,
@@ -104,33 +105,18 @@ extension Kernels {
                     let gradientRow = { (j: Int) -> UnsafePointer<Scalar> in
                         dy + (n * g.outChannels + trainableRows[j]) * positions + first
                     }
-                    guard let columns = workspace else {
-                        let (columns, stride) = unrolledBlock(
-                            lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
-                            firstPosition: first, count: count, workspace: workspace)
-                        for j in members {
-                            rowGradient(
-                                outputGradient: gradientRow(j), columns: columns, columnStride: stride, depth: depth,
-                                count: count, into: dW + j * rowLength, firstRow: firstRow)
-                        }
-                        return
-                    }
-                    unrollTransposed(
-                        g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
-                        firstPosition: first, count: count, into: columns)
+                    let (columns, stride) = unrolledBlock(
+                        lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
+                        firstPosition: first, count: count, workspace: workspace)
                     var start = 0
                     while start < members.count {
-                        let block = min(4, members.count - start)
-                        let pick = { (b: Int) in members[start + min(b, block - 1)] }
-                        weightProduct(
-                            outputGradients: (
-                                gradientRow(pick(0)), gradientRow(pick(1)), gradientRow(pick(2)), gradientRow(pick(3))
-                            ),
-                            targets: (
-                                dW + pick(0) * rowLength + firstRow, dW + pick(1) * rowLength + firstRow,
-                                dW + pick(2) * rowLength + firstRow, dW + pick(3) * rowLength + firstRow
-                            ), block: block, transposedColumns: columns, depth: depth, count: count)
-                        start += block
+                        let pair = min(2, members.count - start)
+                        let (j0, j1) = (members[start], members[start + pair - 1])
+                        weightPairProduct(
+                            outputGradients: (gradientRow(j0), gradientRow(j1)),
+                            targets: (dW + j0 * rowLength + firstRow, dW + j1 * rowLength + firstRow), pair: pair,
+                            columns: columns, columnStride: stride, depth: depth, count: count)
+                        start += pair
                     }
                 }
             }
