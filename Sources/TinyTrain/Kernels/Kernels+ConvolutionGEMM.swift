@@ -4,15 +4,20 @@
 /// a small planned workspace, or — for depthwise convolutions, where a product has a single row — directly.
 ///
 /// The unrolled input of one group has `K = inChannels/groups · kernel²` rows and one column per output
-/// position. It is never materialised whole: the kernels visit blocks of ``positions`` output positions and
-/// ``depth`` rows, so the workspace holds at most `depth × positions` scalars (16 KiB in float32), like the
-/// small im2col buffers of MCU kernels. A 1×1, stride-1, unpadded (pointwise) convolution reads the input
-/// directly and needs no workspace.
+/// position. It is never materialised whole: the kernels visit blocks of ``blockPositions`` output positions and
+/// ``blockDepth`` rows, within a budget of `min(K, 64) × 16` scalars (at most 4 KiB in float32), like the small
+/// im2col buffers of MCU kernels. Within that budget a block is as wide as it can be (up to 64 positions, with
+/// 16 rows when `K ≥ 16`): a wide block amortises the per-row cost of unrolling and the weight gradient's lane
+/// sums. A 1×1, stride-1, unpadded (pointwise) convolution reads the input directly and needs no workspace.
 struct ConvLowering {
-    /// Output positions per block: eight 8-lane vectors (wide enough to amortise the per-row cost of unrolling).
-    static let positions = 64
-    /// Unrolled-input rows per block.
-    static let depth = 64
+    /// Output positions per block that the workspace budget allows at every depth.
+    static let budgetPositions = 16
+    /// Rows of the unrolled input the workspace budget allows at most.
+    static let budgetDepth = 64
+    /// Rows per block of a deep unrolled input (so that a block can be wide).
+    static let wideDepth = 16
+    /// Output positions per block at most: eight 8-lane vectors.
+    static let widestBlock = 64
 
     let geometry: ConvGeometry
 
@@ -22,16 +27,25 @@ struct ConvLowering {
     var isPointwise: Bool { geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 }
     /// Rows of one group's unrolled input.
     var unrolledRows: Int { geometry.inPerGroup * geometry.kernel * geometry.kernel }
+    /// Unrolled-input rows per block.
+    var blockDepth: Int { min(unrolledRows, isPointwise ? Self.budgetDepth : Self.wideDepth) }
+    /// Output positions per block (a multiple of 8, at least ``budgetPositions``); also the row stride of the
+    /// unrolled block in the workspace.
+    var blockPositions: Int {
+        if isPointwise { return Self.widestBlock }
+        let budget = min(unrolledRows, Self.budgetDepth) * Self.budgetPositions
+        return max(Self.budgetPositions, min(Self.widestBlock, budget / blockDepth / 8 * 8))
+    }
     /// Scalars of workspace the forward call needs (none for pointwise convolutions).
     var workspaceElements: Int {
-        usesProducts && !isPointwise ? min(unrolledRows, Self.depth) * Self.positions : 0
+        usesProducts && !isPointwise ? blockDepth * blockPositions : 0
     }
 
     /// Scalars of workspace the backward call needs (none for pointwise convolutions, whose weight gradient reads
     /// the input directly).
     func backwardWorkspaceElements(computesWeightGradient: Bool) -> Int {
         guard usesProducts, !isPointwise else { return 0 }
-        return min(unrolledRows, Self.depth) * Self.positions
+        return blockDepth * blockPositions
     }
 }
 
@@ -68,18 +82,18 @@ extension Kernels {
     }
 
     /// Copies rows `firstRow..<firstRow+rowCount` of the unrolled input of sample `n`, group `group`, for output
-    /// positions `firstPosition..<firstPosition+count`, into `columns` (row stride ``ConvLowering/positions``);
-    /// positions that fall in the zero padding get 0.
+    /// positions `firstPosition..<firstPosition+count`, into `columns` (row stride `stride`); positions that fall
+    /// in the zero padding get 0.
     static func unroll<Scalar: EngineScalar>(
         _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>, stride: Int
     ) {
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
             let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let destination = columns + row * ConvLowering.positions
+            let destination = columns + row * stride
             forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
                 offset, length, source in
                 guard let source else {
@@ -151,15 +165,15 @@ extension Kernels {
 
     /// Adds unrolled-input gradients back to the input gradient (the transpose of ``unroll``).
     static func foldBack<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, columns: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
+        _ g: ConvGeometry, taps: TapRanges, columns: UnsafePointer<Scalar>, stride: Int, sample n: Int, group: Int,
+        firstRow: Int, rowCount: Int, firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
             let plane = dx + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let source = columns + row * ConvLowering.positions
+            let source = columns + row * stride
             forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
                 offset, length, target in
                 guard let target else { return }

@@ -70,9 +70,10 @@ extension Kernels {
                         transposedProduct(
                             rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow, depth: depth,
                             outputGradient: gradient + first, outputStride: positions, count: count, into: columns,
-                            stride: ConvLowering.positions, accumulate: false)
+                            stride: lowering.blockPositions, accumulate: false)
                         foldBack(
-                            g, taps: taps, columns: columns, sample: n, group: group, firstRow: firstRow,
+                            g, taps: taps, columns: columns, stride: lowering.blockPositions, sample: n, group: group,
+                            firstRow: firstRow,
                             rowCount: depth,
                             firstPosition: first, count: count, into: dx)
                     }
@@ -131,10 +132,10 @@ extension Kernels {
         let rows = lowering.unrolledRows
         var first = 0
         while first < positions {
-            let count = min(ConvLowering.positions, positions - first)
+            let count = min(lowering.blockPositions, positions - first)
             var firstRow = 0
             while firstRow < rows {
-                let depth = min(ConvLowering.depth, rows - firstRow)
+                let depth = min(lowering.blockDepth, rows - firstRow)
                 body(first, count, firstRow, depth)
                 firstRow += depth
             }
@@ -143,7 +144,7 @@ extension Kernels {
     }
 
     /// The unrolled-input block: the input itself for pointwise convolutions (row stride: one input plane),
-    /// otherwise a copy in the workspace (row stride ``ConvLowering/positions``).
+    /// otherwise a copy in the workspace (row stride ``ConvLowering/blockPositions``).
     @inline(__always)
     static func unrolledBlock<Scalar: EngineScalar>(
         _ lowering: ConvLowering, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int,
@@ -158,7 +159,7 @@ extension Kernels {
         unroll(
             g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
             firstPosition: firstPosition,
-            count: count, into: columns)
-        return (UnsafePointer(columns), ConvLowering.positions)
+            count: count, into: columns, stride: lowering.blockPositions)
+        return (UnsafePointer(columns), lowering.blockPositions)
     }
 }
