@@ -140,10 +140,10 @@ extension Kernels {
                 let v = x1.loadUnaligned(fromByteOffset: offset, as: V.self)
                 let d0 = g0.loadUnaligned(fromByteOffset: offset, as: V.self)
                 let d1 = g1.loadUnaligned(fromByteOffset: offset, as: V.self)
-                a00 += d0 * u
-                a01 += d0 * v
-                a10 += d1 * u
-                a11 += d1 * v
+                multiplyAdd(&a00, d0, u)
+                multiplyAdd(&a01, d0, v)
+                multiplyAdd(&a10, d1, u)
+                multiplyAdd(&a11, d1, v)
                 offset &+= 8 &* size
             }
             var (s00, s01, s10, s11) = (a00.sum(), a01.sum(), a10.sum(), a11.sum())
@@ -224,14 +224,14 @@ extension Kernels {
                     let (x0, x1, x2, x3) = (
                         V(repeating: w.0[r]), V(repeating: w.1[r]), V(repeating: w.2[r]), V(repeating: w.3[r])
                     )
-                    a0 += x0 * v
-                    b0 += x0 * u
-                    a1 += x1 * v
-                    b1 += x1 * u
-                    a2 += x2 * v
-                    b2 += x2 * u
-                    a3 += x3 * v
-                    b3 += x3 * u
+                    multiplyAdd(&a0, x0, v)
+                    multiplyAdd(&b0, x0, u)
+                    multiplyAdd(&a1, x1, v)
+                    multiplyAdd(&b1, x1, u)
+                    multiplyAdd(&a2, x2, v)
+                    multiplyAdd(&b2, x2, u)
+                    multiplyAdd(&a3, x3, v)
+                    multiplyAdd(&b3, x3, u)
                 }
                 addVector(a0, to: out + j)
                 addVector(b0, to: out + j + 8)
@@ -258,10 +258,10 @@ extension Kernels {
                 for r in 0..<depth {
                     let v = p.loadUnaligned(as: V.self)
                     p += rowBytes
-                    a0 += V(repeating: w.0[r]) * v
-                    a1 += V(repeating: w.1[r]) * v
-                    a2 += V(repeating: w.2[r]) * v
-                    a3 += V(repeating: w.3[r]) * v
+                    multiplyAdd(&a0, V(repeating: w.0[r]), v)
+                    multiplyAdd(&a1, V(repeating: w.1[r]), v)
+                    multiplyAdd(&a2, V(repeating: w.2[r]), v)
+                    multiplyAdd(&a3, V(repeating: w.3[r]), v)
                 }
                 addVector(a0, to: out + j)
                 if block > 1 { addVector(a1, to: out + ys + j) }
@@ -318,14 +318,14 @@ extension Kernels {
                         V(repeating: w[0]), V(repeating: w[min(1, last)]), V(repeating: w[min(2, last)]),
                         V(repeating: w[min(3, last)])
                     )
-                    a0 += x0 * v
-                    b0 += x0 * u
-                    a1 += x1 * v
-                    b1 += x1 * u
-                    a2 += x2 * v
-                    b2 += x2 * u
-                    a3 += x3 * v
-                    b3 += x3 * u
+                    multiplyAdd(&a0, x0, v)
+                    multiplyAdd(&b0, x0, u)
+                    multiplyAdd(&a1, x1, v)
+                    multiplyAdd(&b1, x1, u)
+                    multiplyAdd(&a2, x2, v)
+                    multiplyAdd(&b2, x2, u)
+                    multiplyAdd(&a3, x3, v)
+                    multiplyAdd(&b3, x3, u)
                 }
                 let target = d + r * ds + j
                 if accumulate {
@@ -371,10 +371,10 @@ extension Kernels {
                     let v = p.loadUnaligned(as: V.self)
                     p += rowBytes
                     let w = rows[m] + (firstRow &+ r)
-                    a0 += V(repeating: w[0]) * v
-                    if block > 1 { a1 += V(repeating: w[1]) * v }
-                    if block > 2 { a2 += V(repeating: w[2]) * v }
-                    if block > 3 { a3 += V(repeating: w[3]) * v }
+                    multiplyAdd(&a0, V(repeating: w[0]), v)
+                    if block > 1 { multiplyAdd(&a1, V(repeating: w[1]), v) }
+                    if block > 2 { multiplyAdd(&a2, V(repeating: w[2]), v) }
+                    if block > 3 { multiplyAdd(&a3, V(repeating: w[3]), v) }
                 }
                 let target = d + r * ds + j
                 if accumulate {
@@ -401,6 +401,21 @@ extension Kernels {
             }
             r += block
         }
+    }
+
+    /// `accumulator += a · b` lane-wise: a multiply then an add (two roundings) in the default build; one fused
+    /// multiply-add (one rounding) when compiled with `-D TINYTRAIN_FMA` for a CPU that has FMA (the opt-in
+    /// `TARGET_CPU` benchmark build), so the two builds differ in the last bits. Without FMA hardware that flag
+    /// would make every lane a library call.
+    @inline(__always)
+    static func multiplyAdd<Scalar: EngineScalar>(
+        _ accumulator: inout SIMD8<Scalar>, _ a: SIMD8<Scalar>, _ b: SIMD8<Scalar>
+    ) {
+        #if TINYTRAIN_FMA
+            accumulator = accumulator.addingProduct(a, b)
+        #else
+            accumulator += a * b
+        #endif
     }
 
     @inline(__always)

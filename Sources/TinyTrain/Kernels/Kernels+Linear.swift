@@ -33,10 +33,10 @@ extension Kernels {
                 var i = 0
                 while i < vectorEnd {
                     let v = w.loadUnaligned(fromByteOffset: i * size, as: V.self)
-                    a0 += v * s.0.loadUnaligned(fromByteOffset: i * size, as: V.self)
-                    a1 += v * s.1.loadUnaligned(fromByteOffset: i * size, as: V.self)
-                    a2 += v * s.2.loadUnaligned(fromByteOffset: i * size, as: V.self)
-                    a3 += v * s.3.loadUnaligned(fromByteOffset: i * size, as: V.self)
+                    multiplyAdd(&a0, v, s.0.loadUnaligned(fromByteOffset: i * size, as: V.self))
+                    multiplyAdd(&a1, v, s.1.loadUnaligned(fromByteOffset: i * size, as: V.self))
+                    multiplyAdd(&a2, v, s.2.loadUnaligned(fromByteOffset: i * size, as: V.self))
+                    multiplyAdd(&a3, v, s.3.loadUnaligned(fromByteOffset: i * size, as: V.self))
                     i += 8
                 }
                 let b = bias.map { $0[o] } ?? 0
@@ -67,10 +67,10 @@ extension Kernels {
                 var i = 0
                 while i < vectorEnd {
                     let v = sample.loadUnaligned(fromByteOffset: i * size, as: V.self)
-                    a0 += w.0.loadUnaligned(fromByteOffset: i * size, as: V.self) * v
-                    a1 += w.1.loadUnaligned(fromByteOffset: i * size, as: V.self) * v
-                    a2 += w.2.loadUnaligned(fromByteOffset: i * size, as: V.self) * v
-                    a3 += w.3.loadUnaligned(fromByteOffset: i * size, as: V.self) * v
+                    multiplyAdd(&a0, w.0.loadUnaligned(fromByteOffset: i * size, as: V.self), v)
+                    multiplyAdd(&a1, w.1.loadUnaligned(fromByteOffset: i * size, as: V.self), v)
+                    multiplyAdd(&a2, w.2.loadUnaligned(fromByteOffset: i * size, as: V.self), v)
+                    multiplyAdd(&a3, w.3.loadUnaligned(fromByteOffset: i * size, as: V.self), v)
                     i += 8
                 }
                 let partials = (a0.sum(), a1.sum(), a2.sum(), a3.sum())
@@ -140,10 +140,10 @@ extension Kernels {
                 var a3 = t.3.loadUnaligned(fromByteOffset: offset, as: V.self)
                 for o in 0..<outFeatures {
                     let v = UnsafeRawPointer(rows[o]).loadUnaligned(fromByteOffset: offset, as: V.self)
-                    a0 += V(repeating: g.0[o]) * v
-                    a1 += V(repeating: g.1[o]) * v
-                    a2 += V(repeating: g.2[o]) * v
-                    a3 += V(repeating: g.3[o]) * v
+                    multiplyAdd(&a0, V(repeating: g.0[o]), v)
+                    multiplyAdd(&a1, V(repeating: g.1[o]), v)
+                    multiplyAdd(&a2, V(repeating: g.2[o]), v)
+                    multiplyAdd(&a3, V(repeating: g.3[o]), v)
                 }
                 t.0.storeBytes(of: a0, toByteOffset: offset, as: V.self)
                 t.1.storeBytes(of: a1, toByteOffset: offset, as: V.self)
@@ -172,10 +172,10 @@ extension Kernels {
                 for o in 0..<outFeatures {
                     let w = UnsafeRawPointer(rows[o])
                     let scale = V(repeating: g[o])
-                    a0 += scale * w.loadUnaligned(fromByteOffset: offsets.0, as: V.self)
-                    a1 += scale * w.loadUnaligned(fromByteOffset: offsets.1, as: V.self)
-                    a2 += scale * w.loadUnaligned(fromByteOffset: offsets.2, as: V.self)
-                    a3 += scale * w.loadUnaligned(fromByteOffset: offsets.3, as: V.self)
+                    multiplyAdd(&a0, scale, w.loadUnaligned(fromByteOffset: offsets.0, as: V.self))
+                    multiplyAdd(&a1, scale, w.loadUnaligned(fromByteOffset: offsets.1, as: V.self))
+                    multiplyAdd(&a2, scale, w.loadUnaligned(fromByteOffset: offsets.2, as: V.self))
+                    multiplyAdd(&a3, scale, w.loadUnaligned(fromByteOffset: offsets.3, as: V.self))
                 }
                 if lanes > 3 { t.storeBytes(of: a3, toByteOffset: offsets.3, as: V.self) }
                 if lanes > 2 { t.storeBytes(of: a2, toByteOffset: offsets.2, as: V.self) }
@@ -251,10 +251,10 @@ extension Kernels {
                 for n in 0..<batch {
                     let v = input.loadUnaligned(fromByteOffset: (n * inFeatures + i) * size, as: V.self)
                     let g = dy + n * outFeatures
-                    a0 += V(repeating: g[o.0]) * v
-                    a1 += V(repeating: g[o.1]) * v
-                    a2 += V(repeating: g[o.2]) * v
-                    a3 += V(repeating: g[o.3]) * v
+                    multiplyAdd(&a0, V(repeating: g[o.0]), v)
+                    multiplyAdd(&a1, V(repeating: g[o.1]), v)
+                    multiplyAdd(&a2, V(repeating: g[o.2]), v)
+                    multiplyAdd(&a3, V(repeating: g[o.3]), v)
                 }
                 if block > 3 { t.3.storeBytes(of: a3, toByteOffset: offset, as: V.self) }
                 if block > 2 { t.2.storeBytes(of: a2, toByteOffset: offset, as: V.self) }
