@@ -4,15 +4,20 @@
 /// a small planned workspace, or — for depthwise convolutions, where a product has a single row — directly.
 ///
 /// The unrolled input of one group has `K = inChannels/groups · kernel²` rows and one column per output
-/// position. It is never materialised whole: the kernels visit blocks of ``positions`` output positions and
-/// ``depth`` rows, so the workspace holds at most `depth × positions` scalars (4 KiB in float32), like the
-/// small im2col buffers of MCU kernels. A 1×1, stride-1, unpadded (pointwise) convolution reads the input
-/// directly and needs no workspace.
+/// position. It is never materialised whole: the kernels visit blocks of ``blockPositions`` output positions and
+/// ``blockDepth`` rows, within a budget of `min(K, 64) × 16` scalars (at most 4 KiB in float32), like the small
+/// im2col buffers of MCU kernels. Within that budget a block is as wide as it can be (up to 64 positions, with
+/// 16 rows when `K ≥ 16`): a wide block amortises the per-row cost of unrolling and the weight gradient's lane
+/// sums. A 1×1, stride-1, unpadded (pointwise) convolution reads the input directly and needs no workspace.
 struct ConvLowering {
-    /// Output positions per block: two 8-lane vectors.
-    static let positions = 16
-    /// Unrolled-input rows per block.
-    static let depth = 64
+    /// Output positions per block that the workspace budget allows at every depth.
+    static let budgetPositions = 16
+    /// Rows of the unrolled input the workspace budget allows at most.
+    static let budgetDepth = 64
+    /// Rows per block of a deep unrolled input (so that a block can be wide).
+    static let wideDepth = 16
+    /// Output positions per block at most: eight 8-lane vectors.
+    static let widestBlock = 64
 
     let geometry: ConvGeometry
 
@@ -22,16 +27,25 @@ struct ConvLowering {
     var isPointwise: Bool { geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 }
     /// Rows of one group's unrolled input.
     var unrolledRows: Int { geometry.inPerGroup * geometry.kernel * geometry.kernel }
+    /// Unrolled-input rows per block.
+    var blockDepth: Int { min(unrolledRows, isPointwise ? Self.budgetDepth : Self.wideDepth) }
+    /// Output positions per block (a multiple of 8, at least ``budgetPositions``); also the row stride of the
+    /// unrolled block in the workspace.
+    var blockPositions: Int {
+        if isPointwise { return Self.widestBlock }
+        let budget = min(unrolledRows, Self.budgetDepth) * Self.budgetPositions
+        return max(Self.budgetPositions, min(Self.widestBlock, budget / blockDepth / 8 * 8))
+    }
     /// Scalars of workspace the forward call needs (none for pointwise convolutions).
     var workspaceElements: Int {
-        usesProducts && !isPointwise ? min(unrolledRows, Self.depth) * Self.positions : 0
+        usesProducts && !isPointwise ? blockDepth * blockPositions : 0
     }
 
-    /// Scalars of workspace the backward call needs: a pointwise convolution needs it only to lay its input out
-    /// transposed for the weight gradient.
+    /// Scalars of workspace the backward call needs (none for pointwise convolutions, whose weight gradient reads
+    /// the input directly).
     func backwardWorkspaceElements(computesWeightGradient: Bool) -> Int {
-        guard usesProducts, !isPointwise || computesWeightGradient else { return 0 }
-        return min(unrolledRows, Self.depth) * Self.positions
+        guard usesProducts, !isPointwise else { return 0 }
+        return blockDepth * blockPositions
     }
 }
 
@@ -68,18 +82,18 @@ extension Kernels {
     }
 
     /// Copies rows `firstRow..<firstRow+rowCount` of the unrolled input of sample `n`, group `group`, for output
-    /// positions `firstPosition..<firstPosition+count`, into `columns` (row stride ``ConvLowering/positions``);
-    /// positions that fall in the zero padding get 0.
+    /// positions `firstPosition..<firstPosition+count`, into `columns` (row stride `stride`); positions that fall
+    /// in the zero padding get 0.
     static func unroll<Scalar: EngineScalar>(
         _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>, stride: Int
     ) {
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
             let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let destination = columns + row * ConvLowering.positions
+            let destination = columns + row * stride
             forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
                 offset, length, source in
                 guard let source else {
@@ -95,90 +109,71 @@ extension Kernels {
         }
     }
 
-    /// Like ``unroll``, but transposed: position `i`, row `r` goes to `columns[i · rowCount + r]`, so a weight
-    /// row's gradient can run along rows eight lanes at a time.
-    static func unrollTransposed<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
-    ) {
-        let k = g.kernel
-        for row in 0..<rowCount {
-            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
-            let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
-            let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let destination = columns + row
-            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
-                offset, length, source in
-                if let source {
-                    for i in 0..<length { destination[(offset + i) * rowCount] = plane[source + i * g.stride] }
-                } else {
-                    for i in 0..<length { destination[(offset + i) * rowCount] = 0 }
-                }
-            }
-        }
-    }
-
-    /// `dW_b[r] += Σ_{i<count} dy_b[i] · t[i·depth + r]` for up to four weight rows `b` (gradients `dy_b`,
-    /// targets `dW_b`) and `r < depth`: a 4-row × 8-lane register block summing over positions in order.
-    static func weightProduct<Scalar: EngineScalar>(
-        outputGradients dy: (
-            UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>
-        ),
-        targets dW: (
-            UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>,
-            UnsafeMutablePointer<Scalar>
-        ), block: Int, transposedColumns t: UnsafePointer<Scalar>, depth: Int, count: Int
+    /// `dW_b[r] += Σ_{i<count} dy_b[i] · c[r·cs + i]` for up to two weight rows `b` (gradients `dy_b`, targets
+    /// `dW_b`) and `r < depth`: a 2-weight-row × 2-unrolled-row register block running along the positions.
+    ///
+    /// Accumulation order, per element and block: position `i` goes to lane `i mod 8` of an 8-lane sum (in
+    /// increasing `i`), the lanes are summed in order (``SIMD/sum()``), then the scalar tail; that block sum is
+    /// then added to `dW_b[r]`. Blocks (and samples) are added in order.
+    static func weightPairProduct<Scalar: EngineScalar>(
+        outputGradients dy: (UnsafePointer<Scalar>, UnsafePointer<Scalar>),
+        targets dW: (UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>), pair: Int,
+        columns c: UnsafePointer<Scalar>, columnStride cs: Int, depth: Int, count: Int
     ) {
         typealias V = SIMD8<Scalar>
-        let raw = UnsafeRawPointer(t)
         let size = MemoryLayout<Scalar>.stride
+        let vectorEnd = count & ~7
+        let (g0, g1) = (UnsafeRawPointer(dy.0), UnsafeRawPointer(dy.1))
         var r = 0
-        while r + 8 <= depth {
-            var a0 = V.zero
-            var a1 = V.zero
-            var a2 = V.zero
-            var a3 = V.zero
-            for i in 0..<count {
-                let v = raw.loadUnaligned(fromByteOffset: (i * depth + r) * size, as: V.self)
-                a0 += V(repeating: dy.0[i]) * v
-                a1 += V(repeating: dy.1[i]) * v
-                a2 += V(repeating: dy.2[i]) * v
-                a3 += V(repeating: dy.3[i]) * v
-            }
-            addVector(a0, to: dW.0 + r)
-            if block > 1 { addVector(a1, to: dW.1 + r) }
-            if block > 2 { addVector(a2, to: dW.2 + r) }
-            if block > 3 { addVector(a3, to: dW.3 + r) }
-            r += 8
-        }
         while r < depth {
-            for b in 0..<block {
-                let (gradient, target) =
-                    switch b {
-                    case 0: (dy.0, dW.0)
-                    case 1: (dy.1, dW.1)
-                    case 2: (dy.2, dW.2)
-                    default: (dy.3, dW.3)
-                    }
-                var sum: Scalar = 0
-                for i in 0..<count { sum += gradient[i] * t[i * depth + r] }
-                target[r] += sum
+            let rows = min(2, depth - r)
+            let (c0, c1) = (c + r &* cs, c + (r &+ rows &- 1) &* cs)
+            let (x0, x1) = (UnsafeRawPointer(c0), UnsafeRawPointer(c1))
+            var a00 = V.zero
+            var a01 = V.zero
+            var a10 = V.zero
+            var a11 = V.zero
+            var offset = 0
+            let end = vectorEnd &* size
+            while offset < end {
+                let u = x0.loadUnaligned(fromByteOffset: offset, as: V.self)
+                let v = x1.loadUnaligned(fromByteOffset: offset, as: V.self)
+                let d0 = g0.loadUnaligned(fromByteOffset: offset, as: V.self)
+                let d1 = g1.loadUnaligned(fromByteOffset: offset, as: V.self)
+                multiplyAdd(&a00, d0, u)
+                multiplyAdd(&a01, d0, v)
+                multiplyAdd(&a10, d1, u)
+                multiplyAdd(&a11, d1, v)
+                offset &+= 8 &* size
             }
-            r += 1
+            var (s00, s01, s10, s11) = (a00.sum(), a01.sum(), a10.sum(), a11.sum())
+            for i in vectorEnd..<count {
+                s00 += dy.0[i] * c0[i]
+                s01 += dy.0[i] * c1[i]
+                s10 += dy.1[i] * c0[i]
+                s11 += dy.1[i] * c1[i]
+            }
+            if pair > 1 {
+                dW.1[r] += s10
+                if rows > 1 { dW.1[r + 1] += s11 }
+            }
+            dW.0[r] += s00
+            if rows > 1 { dW.0[r + 1] += s01 }
+            r += rows
         }
     }
 
     /// Adds unrolled-input gradients back to the input gradient (the transpose of ``unroll``).
     static func foldBack<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, columns: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
+        _ g: ConvGeometry, taps: TapRanges, columns: UnsafePointer<Scalar>, stride: Int, sample n: Int, group: Int,
+        firstRow: Int, rowCount: Int, firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
     ) {
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
             let plane = dx + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let source = columns + row * ConvLowering.positions
+            let source = columns + row * stride
             forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
                 offset, length, target in
                 guard let target else { return }
@@ -201,6 +196,7 @@ extension Kernels {
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(c)
         let size = MemoryLayout<Scalar>.stride
+        let rowBytes = cs &* size
         var m = 0
         while m < outputs {
             let block = min(4, outputs - m)
@@ -220,20 +216,22 @@ extension Kernels {
                 var b1 = V.zero
                 var b2 = V.zero
                 var b3 = V.zero
+                var p = raw + j &* size
                 for r in 0..<depth {
-                    let v = raw.loadUnaligned(fromByteOffset: (r * cs + j) * size, as: V.self)
-                    let u = raw.loadUnaligned(fromByteOffset: (r * cs + j + 8) * size, as: V.self)
+                    let v = p.loadUnaligned(as: V.self)
+                    let u = p.loadUnaligned(fromByteOffset: 8 &* size, as: V.self)
+                    p += rowBytes
                     let (x0, x1, x2, x3) = (
                         V(repeating: w.0[r]), V(repeating: w.1[r]), V(repeating: w.2[r]), V(repeating: w.3[r])
                     )
-                    a0 += x0 * v
-                    b0 += x0 * u
-                    a1 += x1 * v
-                    b1 += x1 * u
-                    a2 += x2 * v
-                    b2 += x2 * u
-                    a3 += x3 * v
-                    b3 += x3 * u
+                    multiplyAdd(&a0, x0, v)
+                    multiplyAdd(&b0, x0, u)
+                    multiplyAdd(&a1, x1, v)
+                    multiplyAdd(&b1, x1, u)
+                    multiplyAdd(&a2, x2, v)
+                    multiplyAdd(&b2, x2, u)
+                    multiplyAdd(&a3, x3, v)
+                    multiplyAdd(&b3, x3, u)
                 }
                 addVector(a0, to: out + j)
                 addVector(b0, to: out + j + 8)
@@ -256,12 +254,14 @@ extension Kernels {
                 var a1 = V.zero
                 var a2 = V.zero
                 var a3 = V.zero
+                var p = raw + j &* size
                 for r in 0..<depth {
-                    let v = raw.loadUnaligned(fromByteOffset: (r * cs + j) * size, as: V.self)
-                    a0 += V(repeating: w.0[r]) * v
-                    a1 += V(repeating: w.1[r]) * v
-                    a2 += V(repeating: w.2[r]) * v
-                    a3 += V(repeating: w.3[r]) * v
+                    let v = p.loadUnaligned(as: V.self)
+                    p += rowBytes
+                    multiplyAdd(&a0, V(repeating: w.0[r]), v)
+                    multiplyAdd(&a1, V(repeating: w.1[r]), v)
+                    multiplyAdd(&a2, V(repeating: w.2[r]), v)
+                    multiplyAdd(&a3, V(repeating: w.3[r]), v)
                 }
                 addVector(a0, to: out + j)
                 if block > 1 { addVector(a1, to: out + ys + j) }
@@ -292,22 +292,89 @@ extension Kernels {
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(dy)
         let size = MemoryLayout<Scalar>.stride
+        let rowBytes = ys &* size
         var r = 0
         while r < depth {
             let block = min(4, depth - r)
+            // Rows past the block repeat its last row; their sums are computed but never stored.
+            let last = block - 1
             var j = 0
+            while j + 16 <= count {
+                var a0 = V.zero
+                var a1 = V.zero
+                var a2 = V.zero
+                var a3 = V.zero
+                var b0 = V.zero
+                var b1 = V.zero
+                var b2 = V.zero
+                var b3 = V.zero
+                var p = raw + j &* size
+                for m in 0..<outputs {
+                    let v = p.loadUnaligned(as: V.self)
+                    let u = p.loadUnaligned(fromByteOffset: 8 &* size, as: V.self)
+                    p += rowBytes
+                    let w = rows[m] + (firstRow &+ r)
+                    let (x0, x1, x2, x3) = (
+                        V(repeating: w[0]), V(repeating: w[min(1, last)]), V(repeating: w[min(2, last)]),
+                        V(repeating: w[min(3, last)])
+                    )
+                    multiplyAdd(&a0, x0, v)
+                    multiplyAdd(&b0, x0, u)
+                    multiplyAdd(&a1, x1, v)
+                    multiplyAdd(&b1, x1, u)
+                    multiplyAdd(&a2, x2, v)
+                    multiplyAdd(&b2, x2, u)
+                    multiplyAdd(&a3, x3, v)
+                    multiplyAdd(&b3, x3, u)
+                }
+                let target = d + r * ds + j
+                if accumulate {
+                    addVector(a0, to: target)
+                    addVector(b0, to: target + 8)
+                    if block > 1 {
+                        addVector(a1, to: target + ds)
+                        addVector(b1, to: target + ds + 8)
+                    }
+                    if block > 2 {
+                        addVector(a2, to: target + 2 * ds)
+                        addVector(b2, to: target + 2 * ds + 8)
+                    }
+                    if block > 3 {
+                        addVector(a3, to: target + 3 * ds)
+                        addVector(b3, to: target + 3 * ds + 8)
+                    }
+                } else {
+                    storeVector(a0, to: target)
+                    storeVector(b0, to: target + 8)
+                    if block > 1 {
+                        storeVector(a1, to: target + ds)
+                        storeVector(b1, to: target + ds + 8)
+                    }
+                    if block > 2 {
+                        storeVector(a2, to: target + 2 * ds)
+                        storeVector(b2, to: target + 2 * ds + 8)
+                    }
+                    if block > 3 {
+                        storeVector(a3, to: target + 3 * ds)
+                        storeVector(b3, to: target + 3 * ds + 8)
+                    }
+                }
+                j += 16
+            }
             while j + 8 <= count {
                 var a0 = V.zero
                 var a1 = V.zero
                 var a2 = V.zero
                 var a3 = V.zero
+                var p = raw + j &* size
                 for m in 0..<outputs {
-                    let v = raw.loadUnaligned(fromByteOffset: (m * ys + j) * size, as: V.self)
-                    let w = rows[m] + firstRow + r
-                    a0 += V(repeating: w[0]) * v
-                    if block > 1 { a1 += V(repeating: w[1]) * v }
-                    if block > 2 { a2 += V(repeating: w[2]) * v }
-                    if block > 3 { a3 += V(repeating: w[3]) * v }
+                    let v = p.loadUnaligned(as: V.self)
+                    p += rowBytes
+                    let w = rows[m] + (firstRow &+ r)
+                    multiplyAdd(&a0, V(repeating: w[0]), v)
+                    if block > 1 { multiplyAdd(&a1, V(repeating: w[1]), v) }
+                    if block > 2 { multiplyAdd(&a2, V(repeating: w[2]), v) }
+                    if block > 3 { multiplyAdd(&a3, V(repeating: w[3]), v) }
                 }
                 let target = d + r * ds + j
                 if accumulate {
@@ -336,12 +403,19 @@ extension Kernels {
         }
     }
 
-    /// `dW[firstRow + r] += Σ_{j<count} dy[j] · c[r·cs + j]` for `r < depth` (lane-wise sums, then lanes in order).
-    static func rowGradient<Scalar: EngineScalar>(
-        outputGradient dy: UnsafePointer<Scalar>, columns c: UnsafePointer<Scalar>, columnStride cs: Int,
-        depth: Int, count: Int, into dW: UnsafeMutablePointer<Scalar>, firstRow: Int
+    /// `accumulator += a · b` lane-wise: a multiply then an add (two roundings) in the default build; one fused
+    /// multiply-add (one rounding) when compiled with `-D TINYTRAIN_FMA` for a CPU that has FMA (the opt-in
+    /// `TARGET_CPU` benchmark build), so the two builds differ in the last bits. Without FMA hardware that flag
+    /// would make every lane a library call.
+    @inline(__always)
+    static func multiplyAdd<Scalar: EngineScalar>(
+        _ accumulator: inout SIMD8<Scalar>, _ a: SIMD8<Scalar>, _ b: SIMD8<Scalar>
     ) {
-        for r in 0..<depth { dW[firstRow + r] += dot(dy, c + r * cs, count: count) }
+        #if TINYTRAIN_FMA
+            accumulator = accumulator.addingProduct(a, b)
+        #else
+            accumulator += a * b
+        #endif
     }
 
     @inline(__always)

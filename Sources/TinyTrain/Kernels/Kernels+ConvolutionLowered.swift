@@ -70,9 +70,10 @@ extension Kernels {
                         transposedProduct(
                             rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow, depth: depth,
                             outputGradient: gradient + first, outputStride: positions, count: count, into: columns,
-                            stride: ConvLowering.positions, accumulate: false)
+                            stride: lowering.blockPositions, accumulate: false)
                         foldBack(
-                            g, taps: taps, columns: columns, sample: n, group: group, firstRow: firstRow,
+                            g, taps: taps, columns: columns, stride: lowering.blockPositions, sample: n, group: group,
+                            firstRow: firstRow,
                             rowCount: depth,
                             firstPosition: first, count: count, into: dx)
                     }
@@ -81,7 +82,8 @@ extension Kernels {
         }
     }
 
-    /// Weight gradient of the trainable rows: per block, `dW[j] += dy[rows[j]] · unrolled inputᵀ`.
+    /// Weight gradient of the trainable rows: per block, `dW[j] += dy[rows[j]] · unrolled inputᵀ` (see
+    /// ``weightPairProduct(outputGradients:targets:pair:columns:columnStride:depth:count:)`` for the order).
     static func convBackwardWeights<Scalar: EngineScalar>(
         _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
         trainableRows: UnsafeBufferPointer<Int>, weightGradient dW: UnsafeMutablePointer<Scalar>,
@@ -104,33 +106,18 @@ extension Kernels {
                     let gradientRow = { (j: Int) -> UnsafePointer<Scalar> in
                         dy + (n * g.outChannels + trainableRows[j]) * positions + first
                     }
-                    guard let columns = workspace else {
-                        let (columns, stride) = unrolledBlock(
-                            lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
-                            firstPosition: first, count: count, workspace: workspace)
-                        for j in members {
-                            rowGradient(
-                                outputGradient: gradientRow(j), columns: columns, columnStride: stride, depth: depth,
-                                count: count, into: dW + j * rowLength, firstRow: firstRow)
-                        }
-                        return
-                    }
-                    unrollTransposed(
-                        g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
-                        firstPosition: first, count: count, into: columns)
+                    let (columns, stride) = unrolledBlock(
+                        lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
+                        firstPosition: first, count: count, workspace: workspace)
                     var start = 0
                     while start < members.count {
-                        let block = min(4, members.count - start)
-                        let pick = { (b: Int) in members[start + min(b, block - 1)] }
-                        weightProduct(
-                            outputGradients: (
-                                gradientRow(pick(0)), gradientRow(pick(1)), gradientRow(pick(2)), gradientRow(pick(3))
-                            ),
-                            targets: (
-                                dW + pick(0) * rowLength + firstRow, dW + pick(1) * rowLength + firstRow,
-                                dW + pick(2) * rowLength + firstRow, dW + pick(3) * rowLength + firstRow
-                            ), block: block, transposedColumns: columns, depth: depth, count: count)
-                        start += block
+                        let pair = min(2, members.count - start)
+                        let (j0, j1) = (members[start], members[start + pair - 1])
+                        weightPairProduct(
+                            outputGradients: (gradientRow(j0), gradientRow(j1)),
+                            targets: (dW + j0 * rowLength + firstRow, dW + j1 * rowLength + firstRow), pair: pair,
+                            columns: columns, columnStride: stride, depth: depth, count: count)
+                        start += pair
                     }
                 }
             }
@@ -145,10 +132,10 @@ extension Kernels {
         let rows = lowering.unrolledRows
         var first = 0
         while first < positions {
-            let count = min(ConvLowering.positions, positions - first)
+            let count = min(lowering.blockPositions, positions - first)
             var firstRow = 0
             while firstRow < rows {
-                let depth = min(ConvLowering.depth, rows - firstRow)
+                let depth = min(lowering.blockDepth, rows - firstRow)
                 body(first, count, firstRow, depth)
                 firstRow += depth
             }
@@ -157,7 +144,7 @@ extension Kernels {
     }
 
     /// The unrolled-input block: the input itself for pointwise convolutions (row stride: one input plane),
-    /// otherwise a copy in the workspace (row stride ``ConvLowering/positions``).
+    /// otherwise a copy in the workspace (row stride ``ConvLowering/blockPositions``).
     @inline(__always)
     static func unrolledBlock<Scalar: EngineScalar>(
         _ lowering: ConvLowering, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int,
@@ -172,7 +159,7 @@ extension Kernels {
         unroll(
             g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
             firstPosition: firstPosition,
-            count: count, into: columns)
-        return (UnsafePointer(columns), ConvLowering.positions)
+            count: count, into: columns, stride: lowering.blockPositions)
+        return (UnsafePointer(columns), lowering.blockPositions)
     }
 }

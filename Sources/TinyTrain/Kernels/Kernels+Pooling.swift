@@ -19,6 +19,10 @@ extension Kernels {
         argmax: UnsafeMutablePointer<UInt8>?
     ) {
         let k = g.kernel
+        if k == 2, g.stride == 2 {
+            maxPoolForward2x2(g, input: x, output: y, argmax: argmax)
+            return
+        }
         for p in 0..<g.planes {
             let plane = x + p * g.inHeight * g.inWidth
             for oh in 0..<g.outHeight {
@@ -35,6 +39,42 @@ extension Kernels {
                     let out = (p * g.outHeight + oh) * g.outWidth + ow
                     y[out] = best
                     argmax?[out] = UInt8(truncatingIfNeeded: bestIndex)
+                }
+            }
+        }
+    }
+
+    /// ``maxPoolForward(_:input:output:argmax:)`` for the common 2×2 window of stride 2, with the same result
+    /// (the first maximum in row-major window order wins).
+    static func maxPoolForward2x2<Scalar: EngineScalar>(
+        _ g: PoolGeometry, input x: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>,
+        argmax: UnsafeMutablePointer<UInt8>?
+    ) {
+        let w = g.inWidth
+        for p in 0..<g.planes {
+            let plane = x + p * g.inHeight * w
+            for oh in 0..<g.outHeight {
+                let top = plane + 2 * oh * w
+                let bottom = top + w
+                let out = (p * g.outHeight + oh) * g.outWidth
+                for ow in 0..<g.outWidth {
+                    let (v0, v1, v2, v3) = (top[2 * ow], top[2 * ow + 1], bottom[2 * ow], bottom[2 * ow + 1])
+                    var best = v0
+                    var index: UInt8 = 0
+                    if v1 > best {
+                        best = v1
+                        index = 1
+                    }
+                    if v2 > best {
+                        best = v2
+                        index = 2
+                    }
+                    if v3 > best {
+                        best = v3
+                        index = 3
+                    }
+                    y[out + ow] = best
+                    argmax?[out + ow] = index
                 }
             }
         }

@@ -29,6 +29,10 @@ enum Kernels {
         case .none:
             return
         case .relu:
+            if let mask, maskStart & 7 == 0 {
+                reluWithMask(values, count: count, mask: mask + maskStart &>> 3)
+                return
+            }
             for i in 0..<count {
                 let v = values[i]
                 if v > 0 {
@@ -51,6 +55,30 @@ enum Kernels {
         }
     }
 
+    /// ReLU in place over `count` values with mask bit `i` set where value `i` is positive, eight values per mask
+    /// byte, written so that the compiler need not branch on the data (the signs are as good as random).
+    @inline(__always)
+    static func reluWithMask<Scalar: EngineScalar>(
+        _ values: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafeMutablePointer<UInt8>
+    ) {
+        let whole = count &>> 3
+        for byte in 0..<whole {
+            let p = values + byte &<< 3
+            var bits: UInt8 = 0
+            for b in 0..<8 {
+                let v = p[b]
+                let positive = v > 0
+                bits |= (positive ? 1 : 0) &<< UInt8(b)
+                p[b] = positive ? v : 0
+            }
+            mask[byte] |= bits
+        }
+        for i in (whole &<< 3)..<count {
+            let v = values[i]
+            if v > 0 { setBit(mask, i) } else { values[i] = 0 }
+        }
+    }
+
     @inline(__always)
     static func setBit(_ mask: UnsafeMutablePointer<UInt8>, _ index: Int) {
         mask[index &>> 3] |= UInt8(1) &<< UInt8(index & 7)
@@ -60,7 +88,19 @@ enum Kernels {
     static func applyMask<Scalar: EngineScalar>(
         _ gradient: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafePointer<UInt8>
     ) {
-        for i in 0..<count where mask[i &>> 3] & (UInt8(1) &<< UInt8(i & 7)) == 0 { gradient[i] = 0 }
+        // Whole mask bytes first: all set leaves eight values alone, none set zeroes them.
+        let whole = count &>> 3
+        for byte in 0..<whole {
+            let bits = mask[byte]
+            if bits == 0xFF { continue }
+            let values = gradient + byte &<< 3
+            if bits == 0 {
+                values.update(repeating: 0, count: 8)
+                continue
+            }
+            for b in 0..<8 { values[b] = bits & (UInt8(1) &<< UInt8(b)) != 0 ? values[b] : 0 }
+        }
+        for i in (whole &<< 3)..<count where mask[i &>> 3] & (UInt8(1) &<< UInt8(i & 7)) == 0 { gradient[i] = 0 }
     }
 
     /// Whether the activation's derivative is one at output value `y` (ReLU: y > 0; ReLU6: 0 < y < 6) — the
