@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TinyTrainTests",
-            dependencies: ["TinyTrain"]
+            dependencies: ["TinyTrain", "SimKernel"]
         ),
         .testTarget(
             name: "RadioTests",

@@ -21,11 +21,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "train-crosscheck",
-            dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
+            dependencies: [
+                .product(name: "TinyTrain", package: "ftte-sim"), .product(name: "SimKernel", package: "ftte-sim"),
+            ]
         ),
         .executableTarget(
             name: "train-bench",
-            dependencies: [.product(name: "TinyTrain", package: "ftte-sim")]
+            dependencies: [
+                .product(name: "TinyTrain", package: "ftte-sim"), .product(name: "SimKernel", package: "ftte-sim"),
+            ]
         ),
         .executableTarget(
             name: "radio-bench",

@@ -56,6 +56,28 @@ public func splitMix64(_ value: UInt64) -> UInt64 {
     return z ^ (z >> 31)
 }
 
+/// SplitMix64 as a `RandomNumberGenerator`: the state advances by the golden-ratio increment and each
+/// output is ``splitMix64(_:)`` of the previous state, so the first output for seed s is `splitMix64(s)`.
+///
+/// Small, fast and seedable, for tools and tests that need plain deterministic bits; simulations draw from
+/// ``RandomStream``s instead.
+@frozen
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The generator's state.
+    public var state: UInt64
+
+    /// Creates the generator with `seed` as its state.
+    @inlinable
+    public init(seed: UInt64) { self.state = seed }
+
+    /// The next 64 random bits.
+    @inlinable
+    public mutating func next() -> UInt64 {
+        defer { self.state &+= 0x9e37_79b9_7f4a_7c15 }
+        return splitMix64(self.state)
+    }
+}
+
 /// 64-bit FNV-1a of a string's UTF-8 bytes.
 @inlinable
 public func fnv1a64(_ text: String) -> UInt64 {

@@ -61,6 +61,6 @@ struct BLEThroughput: ParsableCommand {
 
     func run() throws {
         let kilobits = try self.link().throughputKilobitsPerSecond
-        print(decimal(Int64((kilobits * 1_000).rounded()), scale: 1_000, digits: 3))
+        print(fixed(kilobits, digits: 3))
     }
 }

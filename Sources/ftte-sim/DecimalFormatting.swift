@@ -8,7 +8,10 @@ func decimal(_ value: Int64, scale: Int64, digits: Int) -> String {
     return "\(sign)\(magnitude / UInt64(scale)).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
 }
 
-/// A number with four decimals (rounded half to even), printed without floating-point formatting.
-func fixed(_ value: Double) -> String {
-    decimal(Int64((value * 10_000).rounded(.toNearestOrEven)), scale: 10_000, digits: 4)
+/// `value` with `digits` decimals (rounded to nearest, ties away from zero), printed without floating-point
+/// formatting.
+func fixed(_ value: Double, digits: Int = 4) -> String {
+    var scale: Int64 = 1
+    for _ in 0..<digits { scale *= 10 }
+    return decimal(Int64((value * Double(scale)).rounded()), scale: scale, digits: digits)
 }

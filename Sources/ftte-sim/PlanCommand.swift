@@ -102,22 +102,12 @@ extension TrainingPlan {
         return rows
     }
 
-    /// Aligned `name value` lines.
+    /// Aligned `name value` lines and the step of the breakdown.
     func textReport(update: UpdateSpec) -> String {
-        let rows = reportRows(update: update)
-        let width = rows.map(\.0.count).max() ?? 0
-        var text = ""
-        for (name, value) in rows {
-            text += name + String(repeating: " ", count: width - name.count + 2) + value + "\n"
-        }
-        text += "(breakdown: bytes live at the busiest step, step \(peakStep) of \(steps.count))\n"
-        return text
+        alignedReport(reportRows(update: update))
+            + "(breakdown: bytes live at the busiest step, step \(peakStep) of \(steps.count))\n"
     }
 
     /// One header row and one data row.
-    func csvReport(update: UpdateSpec) -> String {
-        let rows = reportRows(update: update)
-        return rows.map(\.0).joined(separator: ",") + "\n"
-            + rows.map { csvField($0.1) }.joined(separator: ",") + "\n"
-    }
+    func csvReport(update: UpdateSpec) -> String { ftte_sim.csvReport(reportRows(update: update)) }
 }

@@ -102,18 +102,11 @@ struct TrainCommand: ParsableCommand {
             ("peak_sram_bytes", String(plan.arenaBytes)),
             (
                 "last_epoch_train_loss",
-                decimal(Int64((lastEpoch.meanLoss * 1e6).rounded()), scale: 1_000_000, digits: 6)
+                fixed(lastEpoch.meanLoss, digits: 6)
             ),
-            ("test_accuracy", decimal(Int64((result.accuracy * 1e4).rounded()), scale: 10_000, digits: 4)),
-            ("test_loss", decimal(Int64((result.meanLoss * 1e6).rounded()), scale: 1_000_000, digits: 6)),
+            ("test_accuracy", fixed(result.accuracy)),
+            ("test_loss", fixed(result.meanLoss, digits: 6)),
         ]
-        switch format {
-        case .text:
-            let width = rows.map(\.0.count).max() ?? 0
-            for (name, value) in rows { print(name + String(repeating: " ", count: width - name.count + 2) + value) }
-        case .csv:
-            print(rows.map(\.0).joined(separator: ","))
-            print(rows.map { csvField($0.1) }.joined(separator: ","))
-        }
+        print(format == .text ? alignedReport(rows) : csvReport(rows), terminator: "")
     }
 }

@@ -15,7 +15,7 @@ struct EventQueueTests {
     }
 
     @Test func matchesASortedReferenceUnderRandomInsertsPopsAndCancels() {
-        var generator = SystemIndependentGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         var queue = EventQueue<Int>()
         var reference: [(time: Int64, sequence: Int, handle: EventHandle)] = []
         var sequence = 0

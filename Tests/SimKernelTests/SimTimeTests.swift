@@ -69,7 +69,7 @@ struct SimTimeTests {
     }
 
     @Test func printedDurationsParseBackToTheSameValue() throws {
-        var generator = SystemIndependentGenerator(state: 99)
+        var generator = SplitMix64(seed: 99)
         for _ in 0..<5_000 {
             let magnitude = Int64(generator.next() % UInt64(Int64.max / 2))
             let shift = Int64(generator.next() % 40)
@@ -85,17 +85,5 @@ struct SimTimeTests {
         #expect(SimTime.days(1) == .seconds(86_400 as Int64))
         #expect(SimTime.seconds(2 as Int64) - .milliseconds(500) == .milliseconds(1_500))
         #expect(SimTime.milliseconds(3) * 4 == .milliseconds(12))
-    }
-}
-
-/// A SplitMix64 sequence for generating test inputs (independent of the code under test's streams).
-struct SystemIndependentGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9e37_79b9_7f4a_7c15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+import SimKernel
 
 @testable import TinyTrain
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator so every test is deterministic.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator every test uses, so every test is deterministic.
+typealias SplitMix64 = SimKernel.SplitMix64
 
 /// Small models that together exercise every operator's forward and backward.
 enum TinyModels {

@@ -7,21 +7,11 @@
 //
 // Usage: train-bench [MIN_SECONDS] [MODEL...]
 
+import SimKernel
 import TinyTrain
 
 let minimumSeconds = CommandLine.arguments.dropFirst().first.flatMap(Double.init) ?? 2.0
 let chosenModels = Array(CommandLine.arguments.dropFirst(2))
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -31,7 +21,7 @@ print("implementation,model,batch,steps,seconds,samples_per_s,gmacs_per_s")
 for name in chosenModels.isEmpty ? ["mlp-28", "cnn-28", "cnn-cifar"] : chosenModels {
     for batch in [1, 32] {
         let plan = try TrainingPlan.compile(ModelZoo.model(named: name), options: CompileOptions(batch: batch))
-        var generator = SplitMix64(state: 1)
+        var generator = SplitMix64(seed: 1)
         let session = try TrainingSession(plan: plan, weights: plan.initialWeights(using: &generator))
         let elements = plan.model.inputShape.elementCount * batch
         let inputs = (0..<elements).map { _ in Float.random(in: 0..<1, using: &generator) }

@@ -6,18 +6,8 @@
 //
 // Usage: train-crosscheck MODEL [STEPS] [BATCH] [LEARNING_RATE]
 
+import SimKernel
 import TinyTrain
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func json(_ values: [Float]) -> String { "[" + values.map { "\($0)" }.joined(separator: ",") + "]" }
 func json(_ values: [Int]) -> String { "[" + values.map(String.init).joined(separator: ",") + "]" }
@@ -33,7 +23,7 @@ let learningRate = arguments.count > 3 ? Float(arguments[3]) ?? 0.05 : 0.05
 
 let model = try ModelZoo.model(named: name)
 let plan = try TrainingPlan.compile(model, options: CompileOptions(batch: batch))
-var generator = SplitMix64(state: 2024)
+var generator = SplitMix64(seed: 2024)
 let initial = plan.initialWeights(using: &generator).map { layer in
     // Non-zero biases so that bias handling is compared too.
     LayerWeights(weights: layer.weights, bias: layer.bias.map { _ in Float.random(in: -0.1...0.1, using: &generator) })

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+/// A report as (name, value) rows: one `name  value` line per row, names padded to one column.
+func alignedReport(_ rows: [(String, String)]) -> String {
+    let width = rows.map(\.0.count).max() ?? 0
+    return rows.map { name, value in name + String(repeating: " ", count: width - name.count + 2) + value + "\n" }
+        .joined()
+}
+
+/// A report as (name, value) rows in CSV: one header row of the names and one row of the values.
+func csvReport(_ rows: [(String, String)]) -> String {
+    rows.map(\.0).joined(separator: ",") + "\n" + rows.map { csvField($0.1) }.joined(separator: ",") + "\n"
+}
+
+/// RFC 4180 quoting when needed.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
