@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TinyTrain", targets: ["TinyTrain"]),
         .library(name: "Radio", targets: ["Radio"]),
         .library(name: "Federation", targets: ["Federation"]),
+        .library(name: "BoundedYAML", targets: ["BoundedYAML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,10 +52,15 @@ let package = Package(
             name: "Energy",
             dependencies: ["SimKernel"]
         ),
+        // The one YAML loader for manifests and model files: bounded depth, size and alias expansion.
+        .target(
+            name: "BoundedYAML",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         // Tiny training engine: compile-time autodiff, static memory planner, arena executor.
         .target(
             name: "TinyTrain",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["BoundedYAML", .product(name: "Yams", package: "Yams")]
         ),
         // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models.
         .target(
@@ -94,6 +100,10 @@ let package = Package(
         .testTarget(
             name: "RadioTests",
             dependencies: ["Radio", "SimKernel"]
+        ),
+        .testTarget(
+            name: "BoundedYAMLTests",
+            dependencies: ["BoundedYAML"]
         ),
         .testTarget(
             name: "CLITests",
