@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Radio", targets: ["Radio"]),
         .library(name: "Federation", targets: ["Federation"]),
         .library(name: "BoundedYAML", targets: ["BoundedYAML"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,6 +68,14 @@ let package = Package(
             name: "Radio",
             dependencies: ["SimKernel"]
         ),
+        // The simulated world: manifests and sweeps, devices, the run loop, traces.
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "SimKernel", "Radio", "Energy", "TinyTrain", "Datasets", "Federation", "BoundedYAML",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "ftte-sim",
             dependencies: [
@@ -100,6 +109,10 @@ let package = Package(
         .testTarget(
             name: "RadioTests",
             dependencies: ["Radio", "SimKernel"]
+        ),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["Scenario", "SimKernel", "BoundedYAML"]
         ),
         .testTarget(
             name: "BoundedYAMLTests",
