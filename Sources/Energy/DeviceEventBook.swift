@@ -42,9 +42,7 @@ public struct DeviceEventBook<Event> {
     public mutating func schedule(
         _ event: Event, for device: UInt64, at time: SimTime, on simulator: inout Simulator<Event>
     ) throws(SchedulingError) -> EventHandle {
-        let handle = try simulator.schedule(event, at: time)
-        Self.remember(handle, for: device, in: &self.pending, pruneAt: &self.pruneAt, simulator: simulator)
-        return handle
+        try self.schedule(event, for: device, at: time, on: &simulator, into: \.pending)
     }
 
     /// Schedules an event of `device`'s participation in progress at `time`.
@@ -61,23 +59,23 @@ public struct DeviceEventBook<Event> {
     public mutating func scheduleParticipation(
         _ event: Event, for device: UInt64, at time: SimTime, on simulator: inout Simulator<Event>
     ) throws(SchedulingError) -> EventHandle {
-        let handle = try simulator.schedule(event, at: time)
-        Self.remember(handle, for: device, in: &self.participation, pruneAt: &self.pruneAt, simulator: simulator)
-        return handle
+        try self.schedule(event, for: device, at: time, on: &simulator, into: \.participation)
     }
 
     @inlinable
-    static func remember(
-        _ handle: EventHandle, for device: UInt64, in table: inout [UInt64: [EventHandle]],
-        pruneAt: inout [UInt64: Int], simulator: borrowing Simulator<Event>
-    ) {
-        var handles = table[device, default: []]
+    mutating func schedule(
+        _ event: Event, for device: UInt64, at time: SimTime, on simulator: inout Simulator<Event>,
+        into table: WritableKeyPath<Self, [UInt64: [EventHandle]]>
+    ) throws(SchedulingError) -> EventHandle {
+        let handle = try simulator.schedule(event, at: time)
+        var handles = self[keyPath: table][device, default: []]
         handles.append(handle)
-        if handles.count >= pruneAt[device, default: 16] {
+        if handles.count >= self.pruneAt[device, default: 16] {
             handles.removeAll { !simulator.isPending($0) }
-            pruneAt[device] = max(16, 2 * handles.count)
+            self.pruneAt[device] = max(16, 2 * handles.count)
         }
-        table[device] = handles
+        self[keyPath: table][device] = handles
+        return handle
     }
 
     /// How many of `device`'s scheduled events are still pending (participation and cutoff events
