@@ -44,7 +44,8 @@ public struct FleetSection: Sendable, Encodable {
         let total = parsed.reduce(0) { $0 + $1.share }
         guard abs(total - 1) <= 1e-9 else {
             throw try map.require("classes", expected: "").error(
-                "the shares sum to \(ManifestValue.format(total)); expected shares that sum to 1")
+                "the shares sum to \(ManifestValue.format((total * 1e9).rounded() / 1e9)); expected shares that sum to 1"
+            )
         }
         self.classes = parsed
         self.placement = try PlacementSection(map["placement"] ?? .absent("placement", parent: value))
@@ -58,7 +59,9 @@ public struct FleetSection: Sendable, Encodable {
     public var classOfDevice: [Int] {
         let exact = self.classes.map { $0.share * Double(self.count) }
         var counts = exact.map { Int($0.rounded(.down)) }
-        let order = exact.indices.sorted { (exact[$0] - Double(counts[$0]), -$0) > (exact[$1] - Double(counts[$1]), -$1) }
+        let order = exact.indices.sorted {
+            (exact[$0] - Double(counts[$0]), -$0) > (exact[$1] - Double(counts[$1]), -$1)
+        }
         for index in order.prefix(self.count - counts.reduce(0, +)) { counts[index] += 1 }
         return counts.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
     }
@@ -160,11 +163,13 @@ public struct RadioSection: Sendable, Encodable {
             let map = try value.mapping(allowed: ["kind", "chip", "tx_power_dBm", "phy", "interval_ms", "att_mtu"])
             self.chip = try map["chip"]?.string() ?? "nrf52840"
             self.txPowerDBm = try map["tx_power_dBm"]?.int(in: -40...8) ?? 0
-            self.phy = try map["phy"]?.choice(["1M": "1M", "2M": "2M", "coded-s2": "coded-s2", "coded-s8": "coded-s8"])
+            self.phy =
+                try map["phy"]?.choice(["1M": "1M", "2M": "2M", "coded-s2": "coded-s2", "coded-s8": "coded-s8"])
                 ?? "2M"
-            self.intervalMilliseconds = try map["interval_ms"]?.double(
-                "a connection interval from 7.5 to 4000 ms in 1.25 ms steps",
-                where: { $0 >= 7.5 && $0 <= 4000 && ($0 / 1.25).rounded() == $0 / 1.25 }) ?? 15
+            self.intervalMilliseconds =
+                try map["interval_ms"]?.double(
+                    "a connection interval from 7.5 to 4000 ms in 1.25 ms steps",
+                    where: { $0 >= 7.5 && $0 <= 4000 && ($0 / 1.25).rounded() == $0 / 1.25 }) ?? 15
             self.attMTU = try map["att_mtu"]?.int(in: 23...517) ?? 247
         default:
             _ = try value.mapping(allowed: ["kind"])
@@ -188,8 +193,9 @@ public struct PlacementSection: Sendable, Encodable {
     init(_ value: ManifestValue) throws(ManifestError) {
         let map = try value.mapping(allowed: ["radius_m", "min_distance_m"])
         self.radiusMeters = try map["radius_m"]?.double("a radius > 0 in metres", where: { $0 > 0 }) ?? 100
-        self.minimumDistanceMeters = try map["min_distance_m"]?.double(
-            "a distance ≥ 1 m and below radius_m", where: { $0 >= 1 }) ?? 10
+        self.minimumDistanceMeters =
+            try map["min_distance_m"]?.double(
+                "a distance ≥ 1 m and below radius_m", where: { $0 >= 1 }) ?? 10
         guard self.minimumDistanceMeters < self.radiusMeters else {
             throw value.error("min_distance_m must be below radius_m")
         }
@@ -234,7 +240,8 @@ public struct StragglerSection: Sendable, Encodable {
         } else {
             self.slowdown = [5, 20]
         }
-        self.appliesTo = try map["applies_to"]?.choice(["compute": "compute", "link": "link", "both": "both"])
+        self.appliesTo =
+            try map["applies_to"]?.choice(["compute": "compute", "link": "link", "both": "both"])
             ?? "compute"
         self.partialWork = try map["partial_work"]?.bool() ?? false
     }

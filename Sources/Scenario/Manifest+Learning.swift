@@ -42,9 +42,10 @@ public struct DatasetSection: Sendable, Encodable {
         self.trainExamples = try map["train_examples"]?.int(in: 1...Int.max)
         let partition = map["partition"] ?? .absent("partition", parent: value)
         let split = try partition.mapping(allowed: ["kind", "alpha", "shards_per_client", "size_sigma"])
-        self.partition = try split["kind"]?.choice([
-            "iid": "iid", "dirichlet": "dirichlet", "shards": "shards", "quantity-skew": "quantity-skew",
-        ]) ?? "iid"
+        self.partition =
+            try split["kind"]?.choice([
+                "iid": "iid", "dirichlet": "dirichlet", "shards": "shards", "quantity-skew": "quantity-skew",
+            ]) ?? "iid"
         switch self.partition {
         case "dirichlet":
             self.alpha = try split["alpha"]?.double("a concentration > 0", where: { $0 > 0 }) ?? 0.5
@@ -151,7 +152,8 @@ public struct StopSection: Sendable, Encodable {
         let value = given ?? .absent("stop", parent: parent)
         let map = try value.mapping(allowed: ["target_accuracy", "max_sim_time", "max_updates"])
         self.targetAccuracy = try map["target_accuracy"]?.double("an accuracy in (0, 1]", where: { $0 > 0 && $0 <= 1 })
-        self.maximumSimulatedTime = ManifestDuration(try map["max_sim_time"]?.duration() ?? Self.defaultMaximumSimulatedTime)
+        self.maximumSimulatedTime = ManifestDuration(
+            try map["max_sim_time"]?.duration() ?? Self.defaultMaximumSimulatedTime)
         self.maximumUpdates = try map["max_updates"]?.int(in: 1...Int.max)
     }
 }

@@ -59,22 +59,26 @@ public struct StrategySection: Sendable, Encodable {
         self.serverLearningRate = try map["server_lr"]?.double("a learning rate > 0", where: { $0 > 0 }) ?? 1
         self.staleness = try StalenessSection(
             map["staleness"] ?? .absent("staleness", parent: value), defaultFunction: "polynomial")
-        self.variance = try map["variance"]?.choice([
-            "ftte": "ftte", "none": "none", "inverse-variance": "inverse-variance", "exponential": "exponential",
-        ]) ?? "ftte"
+        self.variance =
+            try map["variance"]?.choice([
+                "ftte": "ftte", "none": "none", "inverse-variance": "inverse-variance", "exponential": "exponential",
+            ]) ?? "ftte"
         self.beta = try map["beta"]?.double("a number ≥ 0", where: { $0 >= 0 }) ?? 1
-        self.examples = try map["examples"]?.choice(["equal": "equal", "linear": "linear", "sqrt": "sqrt"])
+        self.examples =
+            try map["examples"]?.choice(["equal": "equal", "linear": "linear", "sqrt": "sqrt"])
             ?? (self.kind == "fedavg" ? "linear" : "equal")
         self.normalise = try map["normalise"]?.choice(["buffer": "buffer", "absolute": "absolute"]) ?? "buffer"
         self.divisor = try map["divisor"]?.choice(["k": "k", "holders": "holders"]) ?? "k"
-        self.cohortFraction = try map["cohort_fraction"]?.double("a share in (0, 1]", where: { $0 > 0 && $0 <= 1 })
+        self.cohortFraction =
+            try map["cohort_fraction"]?.double("a share in (0, 1]", where: { $0 > 0 && $0 <= 1 })
             ?? 0.1
         self.overSelection = try map["over_selection"]?.double("a number ≥ 0", where: { $0 >= 0 }) ?? 0
         self.roundDeadline = try map["round_deadline"].map { (node) throws(ManifestError) in
             ManifestDuration(try node.duration())
         }
         self.subnet = try SubnetSection(
-            map["subnet"] ?? .absent("subnet", parent: value), defaultPolicy: self.kind == "ftte" ? "sparse-update" : "full")
+            map["subnet"] ?? .absent("subnet", parent: value),
+            defaultPolicy: self.kind == "ftte" ? "sparse-update" : "full")
         self.privacy = try PrivacySection(map["privacy"] ?? .absent("privacy", parent: value))
     }
 
@@ -103,10 +107,11 @@ public struct StalenessSection: Sendable, Encodable {
 
     init(_ value: ManifestValue, defaultFunction: String) throws(ManifestError) {
         let map = try value.mapping(allowed: ["fn", "a", "lambda", "b", "max"])
-        self.function = try map["fn"]?.choice([
-            "constant": "constant", "polynomial": "polynomial", "exponential": "exponential", "hinge": "hinge",
-            "cutoff": "cutoff",
-        ]) ?? defaultFunction
+        self.function =
+            try map["fn"]?.choice([
+                "constant": "constant", "polynomial": "polynomial", "exponential": "exponential", "hinge": "hinge",
+                "cutoff": "cutoff",
+            ]) ?? defaultFunction
         let allowed: [String: Set<String>] = [
             "constant": [], "polynomial": ["a"], "exponential": ["lambda"], "hinge": ["a", "b"], "cutoff": ["max"],
         ]
@@ -144,12 +149,14 @@ public struct SubnetSection: Sendable, Encodable {
 
     init(_ value: ManifestValue, defaultPolicy: String) throws(ManifestError) {
         let map = try value.mapping(allowed: ["policy", "capacity_ratio"])
-        self.policy = try map["policy"]?.choice([
-            "full": "full", "sparse-update": "sparse-update", "width": "width", "rolling": "rolling",
-            "random-index": "random-index",
-        ]) ?? defaultPolicy
-        self.capacityRatio = try map["capacity_ratio"]?.double(
-            "a capacity ratio in (0, 1]", where: { $0 > 0 && $0 <= 1 }) ?? 1
+        self.policy =
+            try map["policy"]?.choice([
+                "full": "full", "sparse-update": "sparse-update", "width": "width", "rolling": "rolling",
+                "random-index": "random-index",
+            ]) ?? defaultPolicy
+        self.capacityRatio =
+            try map["capacity_ratio"]?.double(
+                "a capacity ratio in (0, 1]", where: { $0 > 0 && $0 <= 1 }) ?? 1
     }
 }
 

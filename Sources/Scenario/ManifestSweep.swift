@@ -158,9 +158,9 @@ public struct ManifestSweep: Sendable {
     }
 
     /// `node` with the value at the dotted `path` replaced (mappings on the way are created when absent).
-    static func setting(_ value: Node, at path: String, in node: Node, keyNode: Node, file: String) throws(
-        ManifestError
-    ) -> Node {
+    static func setting(_ value: Node, at path: String, in node: Node, keyNode: Node, file: String)
+        throws(ManifestError) -> Node
+    {
         var components: [(key: String, index: Int?)] = []
         for part in path.split(separator: ".") {
             if let open = part.firstIndex(of: "["), part.hasSuffix("]"),
@@ -184,7 +184,10 @@ public struct ManifestSweep: Sendable {
             throw ManifestValue(node: keyNode, keyPath: "sweep." + here, file: file).error(
                 "\(path) is not a mapping, so it has no key \(first.key)")
         }
-        let child = mapping[first.key] ?? Node.mapping(Node.Mapping([], .implicit, .any, keyNode.mark))
+        // A key the manifest does not spell yet is added carrying the sweep key's position, so a misspelt
+        // swept key is reported where the sweep names it.
+        let key = Node.scalar(Node.Scalar(first.key, .implicit, .plain, keyNode.mark))
+        let child = mapping[key] ?? Node.mapping(Node.Mapping([], .implicit, .any, keyNode.mark))
         if let index = first.index {
             guard var items = child.sequence, items.indices.contains(index) else {
                 throw ManifestValue(node: keyNode, keyPath: "sweep." + here, file: file).error(
@@ -193,9 +196,9 @@ public struct ManifestSweep: Sendable {
             items[index] = try self.setting(
                 value, components.dropFirst(), in: items[index], keyNode: keyNode, file: file,
                 path: here + "[\(index)]")
-            mapping[first.key] = Node.sequence(items)
+            mapping[key] = Node.sequence(items)
         } else {
-            mapping[first.key] = try self.setting(
+            mapping[key] = try self.setting(
                 value, components.dropFirst(), in: child, keyNode: keyNode, file: file, path: here)
         }
         return Node.mapping(mapping)
@@ -254,4 +257,3 @@ extension String {
         String(repeating: "0", count: max(0, width - self.count)) + self
     }
 }
-

@@ -38,7 +38,9 @@ struct ManifestValue {
             let path = self.keyPath.isEmpty ? name : self.keyPath + "." + name
             guard allowed.contains(name) else {
                 var message = "unknown key '\(name)'"
-                if let suggestion = Self.closest(to: name, in: allowed) { message += " (did you mean '\(suggestion)'?)" }
+                if let suggestion = Self.closest(to: name, in: allowed) {
+                    message += " (did you mean '\(suggestion)'?)"
+                }
                 message += "; expected one of \(allowed.joined(separator: ", "))"
                 throw ManifestValue(node: key, keyPath: path, file: self.file).error(message)
             }
