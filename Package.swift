@@ -56,10 +56,11 @@ let package = Package(
             name: "TinyTrain",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
-        // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models.
+        // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models. Radio records its activity in
+        // Energy's power-state vocabulary (one-way: Energy never imports Radio).
         .target(
             name: "Radio",
-            dependencies: ["SimKernel"]
+            dependencies: ["SimKernel", "Energy"]
         ),
         .executableTarget(
             name: "ftte-sim",
@@ -93,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RadioTests",
-            dependencies: ["Radio", "SimKernel"]
+            dependencies: ["Radio", "Energy", "SimKernel"]
         ),
         .testTarget(
             name: "CLITests",

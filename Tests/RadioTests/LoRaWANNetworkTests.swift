@@ -28,9 +28,10 @@ private func transmissions(_ log: RadioActivityLog) -> [RadioInterval] {
 }
 
 struct LoRaWANNetworkTests {
-    @Test func confirmedUplinkIsFragmentedAndSpacedByTheOnePercentDutyCycle() throws {
+    @Test func underThePerFrameRuleAConfirmedUplinkIsFragmentedAndSpacedByTheOnePercentDutyCycle() throws {
         var configuration = LoRaWANNetworkConfiguration(region: .eu868)
         noShadowing(&configuration)
+        configuration.dutyCycleRule = .perFrame
         var network = try LoRaWANNetwork(configuration: configuration)
         let device = try network.addDevice(
             LoRaWANDeviceConfiguration(entity: 1, dataRateIndex: 5, gatewayDistancesMeters: [50]))
@@ -48,7 +49,7 @@ struct LoRaWANNetworkTests {
             let airtime = LoRaWANRegion.eu868.frameAirtime(
                 applicationBytes: k < 4 ? 242 : 32, dataRate: rate, direction: .uplink)
             #expect(pair.0.duration == airtime)
-            // All three default channels are in g1 (1 %): the next frame starts 100 × airtime after this one.
+            // All three default channels are in h1.5 (1 %): the next frame starts 100 × airtime after this one.
             #expect(pair.1.start - pair.0.start == airtime * 100)
         }
         #expect(report.uplinkAirtime == tx.reduce(SimTime.zero) { $0 + $1.duration })
@@ -93,12 +94,13 @@ struct LoRaWANNetworkTests {
         #expect(total == log.intervals.last!.end - log.intervals.first!.start)
     }
 
-    @Test func gatewayDutyCycleBoundsHowFastAModelComesDown() throws {
-        // RX2 moved into g1 as well, so every downlink shares one 1 % sub-band of the gateway.
+    @Test func underThePerFrameRuleTheGatewayDutyCycleBoundsHowFastAModelComesDown() throws {
+        // RX2 moved into h1.5 as well, so every downlink shares one 1 % sub-band of the gateway.
         var configuration = LoRaWANNetworkConfiguration(region: .eu868)
         noShadowing(&configuration)
         configuration.rx2FrequencyHertz = 868_500_000
         configuration.rx2DataRateIndex = 5
+        configuration.dutyCycleRule = .perFrame
         var network = try LoRaWANNetwork(configuration: configuration)
         let device = try network.addDevice(
             LoRaWANDeviceConfiguration(entity: 1, dataRateIndex: 5, gatewayDistancesMeters: [50]))
