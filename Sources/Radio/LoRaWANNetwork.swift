@@ -23,8 +23,9 @@ import SimKernel
 /// - **Downlinks** (acknowledgements and model data) go only in those windows, from a gateway that heard
 ///   the uplink (strongest first), whose transmitter is free for the frame and whose sub-band duty cycle
 ///   is open (RX1 on the uplink's 1 % sub-band, RX2 on 869.525 MHz's 10 % sub-band in EU868). A downlink
-///   transfer therefore needs one device uplink (a poll) per downlink frame, and the gateway's duty cycle,
-///   not the device's, bounds how fast a model comes down.
+///   transfer therefore needs one device uplink (a poll) per downlink frame, and beyond the gateway's hourly
+///   budget its duty cycle, not the device's, bounds how fast a model comes down.
+/// - **Duty cycle** (EU868): by ``LoRaWANNetworkConfiguration/dutyCycleRule``, for devices and gateways.
 /// - **Confirmed uplinks** are repeated when no acknowledgement arrives, after ACK_TIMEOUT (uniform 1…3 s
 ///   after RX2, RP002 §2), up to ``LoRaWANDeviceConfiguration/maximumAttempts``.
 ///
@@ -293,7 +294,9 @@ public struct LoRaWANNetwork {
     mutating func process(_ event: LoRaWANEvent, now: SimTime) -> (LoRaWANTransferReport?, ScheduledRadioEvent?) {
         let device = Int(event.device)
         // An event of a cancelled (or finished) transfer does nothing.
-        guard let transfer = self.devices[device].transfer, transfer.id == Int(event.transfer) else { return (nil, nil) }
+        guard let transfer = self.devices[device].transfer, transfer.id == Int(event.transfer) else {
+            return (nil, nil)
+        }
         switch event.kind {
         case .frameStart:
             return (nil, self.frameStarted(device: device, now: now))

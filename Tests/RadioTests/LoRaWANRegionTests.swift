@@ -169,7 +169,8 @@ struct DutyCycleTests {
         }
         // Each 0.4 s frame costs 100 × 0.4 s = 40 s of credit. At 36 s the credit is
         // 3600 s − 90 × 40 s + 36 s (refilled) = 36 s, so the next frame waits 4 s for the missing 4 s.
-        #expect(limiter.earliestStart(subBand: Self.h15, airtime: airtime, notBefore: time) == time + .seconds(4 as Int64))
+        #expect(
+            limiter.earliestStart(subBand: Self.h15, airtime: airtime, notBefore: time) == time + .seconds(4 as Int64))
         // A frame costing more than the whole hour can never be sent (0.1 %: airtime above 3.6 s).
         #expect(limiter.earliestStart(subBand: Self.h16, airtime: .milliseconds(3_601), notBefore: .zero) == nil)
         #expect(limiter.earliestStart(subBand: Self.h16, airtime: .milliseconds(3_600), notBefore: .zero) == .zero)

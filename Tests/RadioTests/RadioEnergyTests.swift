@@ -53,8 +53,12 @@ struct RadioEnergyTests {
         var ble = try BLEConnection(
             link: link, packetErrorRate: 0.05, streamKey: StreamKey(masterSeed: seed, entity: 2, purpose: "ble-link"))
         var feeds = [
-            Feed(device: try PoweredDevice(id: 1, profile: DevicePowerProfile(radio: .sx1276, mcu: .stm32l476), battery: nil)),
-            Feed(device: try PoweredDevice(id: 2, profile: DevicePowerProfile(radio: .nrf52840, mcu: .nrf52840), battery: nil)),
+            Feed(
+                device: try PoweredDevice(
+                    id: 1, profile: DevicePowerProfile(radio: .sx1276, mcu: .stm32l476), battery: nil)),
+            Feed(
+                device: try PoweredDevice(
+                    id: 2, profile: DevicePowerProfile(radio: .nrf52840, mcu: .nrf52840), battery: nil)),
         ]
         let draws = RandomStream(seed: seed)
         var sim = Simulator<WorldEvent>()
@@ -181,7 +185,10 @@ struct CancelTransferTests {
         #expect(cancelled == 0)
         #expect(log.first == RadioInterval(start: .zero, end: .milliseconds(200), state: .transmit(dBm: 14)))
         // Drained at every event time, the rest comes in pieces: all sleep up to the restart.
-        #expect(log.filter { $0.start >= .milliseconds(200) && $0.start < .seconds(10 as Int64) }.allSatisfy { $0.state == .sleep })
+        #expect(
+            log.filter { $0.start >= .milliseconds(200) && $0.start < .seconds(10 as Int64) }.allSatisfy {
+                $0.state == .sleep
+            })
         #expect(log.contains { $0.start == .seconds(10 as Int64) && $0.state == .transmit(dBm: 14) })
         // Only the new transfer reports, and it delivers.
         #expect(reports.map(\.transfer) == [1])
