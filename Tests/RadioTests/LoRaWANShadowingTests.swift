@@ -26,10 +26,10 @@ struct LoRaWANShadowingTests {
         40 * pow(10, (Self.transmitDBm - Self.sensitivityDBm - marginDB - 127.41) / 20.8)
     }
 
-    /// `count` DR5 devices at one distance, each sending 10 bytes alone (a minute apart); their reports in
-    /// device order.
+    /// `count` DR5 devices at the distance of mean margin `marginDB`, each sending 10 bytes alone (a minute
+    /// apart); their reports by entity.
     static func reports(
-        distance: Double, count: Int, shadowingSigmaDB: Double, fadingSigmaDB: Double = 0, confirmed: Bool,
+        marginDB: Double, count: Int, shadowingSigmaDB: Double, fadingSigmaDB: Double = 0, confirmed: Bool,
         entities: [UInt64]? = nil
     ) throws -> [UInt64: LoRaWANTransferReport] {
         var configuration = LoRaWANNetworkConfiguration(region: .eu868, masterSeed: 5)
@@ -41,7 +41,8 @@ struct LoRaWANShadowingTests {
         for (slot, entity) in (entities ?? (0..<UInt64(count)).map { 1_000 + $0 }).enumerated() {
             let device = try network.addDevice(
                 LoRaWANDeviceConfiguration(
-                    entity: entity, dataRateIndex: 5, gatewayDistancesMeters: [distance], confirmedUplinks: confirmed))
+                    entity: entity, dataRateIndex: 5, gatewayDistancesMeters: [Self.distance(marginDB: marginDB)],
+                    confirmedUplinks: confirmed))
             entityOf[device] = entity
             try network.startTransfer(
                 device: device, bytes: 10, direction: .uplink, at: .seconds(60 * Int64(slot)), in: &sim
@@ -54,29 +55,27 @@ struct LoRaWANShadowingTests {
         return reports
     }
 
-    /// Whether `share` of `count` trials is within four binomial standard errors of `probability`.
-    static func agrees(_ share: Double, _ probability: Double, count: Int) -> Bool {
-        abs(share - probability) <= 4 * (probability * (1 - probability) / Double(count)).squareRoot() + 1e-9
+    /// Checks that the delivered share of `reports` is within four binomial standard errors of `probability`.
+    static func expectShare(of reports: [UInt64: LoRaWANTransferReport], near probability: Double, count: Int) {
+        #expect(reports.count == count)
+        let share = Double(reports.values.filter(\.delivered).count) / Double(count)
+        let tolerance = 4 * (probability * (1 - probability) / Double(count)).squareRoot() + 1e-9
+        #expect(abs(share - probability) <= tolerance, "share \(share), expected \(probability)")
     }
 
     @Test(arguments: [Self.sigmaDB, 0, -Self.sigmaDB])
     func deliveredShareFollowsTheLogNormalTail(marginDB: Double) throws {
         let count = 500
         let reports = try Self.reports(
-            distance: Self.distance(marginDB: marginDB), count: count, shadowingSigmaDB: Self.sigmaDB,
-            confirmed: false)
-        #expect(reports.count == count)
-        let share = Double(reports.values.filter(\.delivered).count) / Double(count)
-        let expected = Self.phi(marginDB / Self.sigmaDB)
-        #expect(Self.agrees(share, expected, count: count), "share \(share), expected \(expected)")
+            marginDB: marginDB, count: count, shadowingSigmaDB: Self.sigmaDB, confirmed: false)
+        Self.expectShare(of: reports, near: Self.phi(marginDB / Self.sigmaDB), count: count)
     }
 
     @Test(arguments: [Self.sigmaDB, 0, -Self.sigmaDB])
     func withoutFadingRetriesDoNotRescueABadlyPlacedDevice(marginDB: Double) throws {
         let count = 300
         let reports = try Self.reports(
-            distance: Self.distance(marginDB: marginDB), count: count, shadowingSigmaDB: Self.sigmaDB,
-            confirmed: true)
+            marginDB: marginDB, count: count, shadowingSigmaDB: Self.sigmaDB, confirmed: true)
         // The link's margin is the same for every frame (and, the link being reciprocal, for the ACK): a
         // device is heard at its first attempt or never, however often it retries (8 attempts).
         for report in reports.values {
@@ -84,31 +83,27 @@ struct LoRaWANShadowingTests {
                 (report.delivered && report.retransmissions == 0 && report.uplinkFrames == 1)
                     || (!report.delivered && report.uplinkFrames == 8))
         }
-        let share = Double(reports.values.filter(\.delivered).count) / Double(count)
-        #expect(Self.agrees(share, Self.phi(marginDB / Self.sigmaDB), count: count))
+        Self.expectShare(of: reports, near: Self.phi(marginDB / Self.sigmaDB), count: count)
     }
 
     @Test(arguments: [Self.sigmaDB, 0, -Self.sigmaDB])
     func perFrameFadingAloneLetsRetriesThrough(marginDB: Double) throws {
         let count = 300
         let reports = try Self.reports(
-            distance: Self.distance(marginDB: marginDB), count: count, shadowingSigmaDB: 0, fadingSigmaDB: Self.sigmaDB,
+            marginDB: marginDB, count: count, shadowingSigmaDB: 0, fadingSigmaDB: Self.sigmaDB,
             confirmed: true)
         // Each attempt needs the uplink and its acknowledgement through, independently: p = Φ(m/σ)²; the
         // transfer fails only when all 8 attempts do.
         let attempt = Self.phi(marginDB / Self.sigmaDB) * Self.phi(marginDB / Self.sigmaDB)
-        let expected = 1 - pow(1 - attempt, 8)
-        let share = Double(reports.values.filter(\.delivered).count) / Double(count)
-        #expect(Self.agrees(share, expected, count: count), "share \(share), expected \(expected)")
+        Self.expectShare(of: reports, near: 1 - pow(1 - attempt, 8), count: count)
     }
 
     @Test func aDevicesShadowingDoesNotDependOnWhoElseIsInTheNetwork() throws {
         let entities = (0..<UInt64(60)).map { 7_000 + $0 * 3 }
-        let distance = Self.distance(marginDB: 0)
         let alone = try Self.reports(
-            distance: distance, count: 60, shadowingSigmaDB: Self.sigmaDB, confirmed: false, entities: entities)
+            marginDB: 0, count: 60, shadowingSigmaDB: Self.sigmaDB, confirmed: false, entities: entities)
         let reordered = try Self.reports(
-            distance: distance, count: 60, shadowingSigmaDB: Self.sigmaDB, confirmed: false,
+            marginDB: 0, count: 60, shadowingSigmaDB: Self.sigmaDB, confirmed: false,
             entities: entities.reversed() + [1, 2, 3])
         for entity in entities { #expect(alone[entity]?.delivered == reordered[entity]?.delivered) }
         // Both outcomes occur at the median distance.
