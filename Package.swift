@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "TinyTrain", targets: ["TinyTrain"]),
         .library(name: "Radio", targets: ["Radio"]),
         .library(name: "Federation", targets: ["Federation"]),
+        .library(name: "BoundedYAML", targets: ["BoundedYAML"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,16 +53,29 @@ let package = Package(
             name: "Energy",
             dependencies: ["SimKernel"]
         ),
+        // The one YAML loader for manifests and model files: bounded depth, size and alias expansion.
+        .target(
+            name: "BoundedYAML",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         // Tiny training engine: compile-time autodiff, static memory planner, arena executor.
         .target(
             name: "TinyTrain",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["BoundedYAML", .product(name: "Yams", package: "Yams")]
         ),
         // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models. Radio records its activity in
         // Energy's power-state vocabulary (one-way: Energy never imports Radio).
         .target(
             name: "Radio",
             dependencies: ["SimKernel", "Energy"]
+        ),
+        // The simulated world: manifests and sweeps, devices, the run loop, traces.
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "SimKernel", "Radio", "Energy", "TinyTrain", "Datasets", "Federation", "BoundedYAML",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "ftte-sim",
@@ -95,6 +110,14 @@ let package = Package(
         .testTarget(
             name: "RadioTests",
             dependencies: ["Radio", "Energy", "SimKernel"]
+        ),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["Scenario", "SimKernel", "BoundedYAML"]
+        ),
+        .testTarget(
+            name: "BoundedYAMLTests",
+            dependencies: ["BoundedYAML"]
         ),
         .testTarget(
             name: "CLITests",

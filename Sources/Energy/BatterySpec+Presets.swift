@@ -9,6 +9,15 @@ extension BatterySpec {
     /// against public reproductions (235 mAh; rated on a 15 kΩ, ≈0.19 mA drain to 2.0 V); the Energizer
     /// PDF itself was not read. Coin cells lose capacity at pulse currents of tens of mA (a LoRa
     /// transmission); set ``peukertExponent`` where that matters.
+    ///
+    /// Pulse limit: 30 mA (``cr2032MaxPulseMilliamperes``). A lithium coin cell's internal resistance
+    /// (about 10–40 Ω, rising as it discharges) turns a 40–120 mA pulse into a voltage drop of over a volt,
+    /// which browns out a 3 V device. Texas Instruments application report SWRA349, "Coin cells and peak
+    /// current draw" (M. Jensen, 2011), tested CR2032 cells from six vendors at 15 mA and 30 mA peaks: at
+    /// 30 mA they still delivered on average about 91 % of their 15 mA capacity, so 30 mA is the highest
+    /// peak a cited test shows a CR2032 sustaining. A profile whose peak draw exceeds it is refused
+    /// (``DevicePowerProfile/checkPulseLimit(of:)``); a design with a reservoir capacitor that buffers the
+    /// pulses (as SWRA349 recommends) gives its cell a spec without the limit.
     public static let cr2032 = BatterySpec(
         name: "CR2032",
         chemistry: "Li-MnO2",
@@ -16,8 +25,12 @@ extension BatterySpec {
         cutoffVolts: 2.0,
         capacityMilliampereHours: 235,
         ratedDischargeHours: 1_200,
-        source: "Energizer CR2032 datasheet: 235 mAh to 2.0 V at 15 kΩ, 21 °C"
+        source: "Energizer CR2032 datasheet: 235 mAh to 2.0 V at 15 kΩ, 21 °C; pulse limit 30 mA (TI SWRA349)",
+        maxPulseMilliamperes: BatterySpec.cr2032MaxPulseMilliamperes
     )
+
+    /// The highest peak current TI SWRA349 tested CR2032 cells at (30 mA), used as the CR2032 pulse limit.
+    public static let cr2032MaxPulseMilliamperes = 30.0
 
     /// Two AA alkaline cells in series, 3.0 V.
     ///

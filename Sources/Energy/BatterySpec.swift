@@ -31,6 +31,9 @@ public struct BatterySpec: Codable, Hashable, Sendable {
     public var peukertExponent: Double?
     /// Where the figures come from.
     public var source: String
+    /// The largest current pulse the cell can source without browning out the device, in milliamperes;
+    /// `nil` when the cell has no limit that matters (see ``DevicePowerProfile/checkPulseLimit(of:)``).
+    public var maxPulseMilliamperes: Double?
 
     /// Manifest keys: units as suffixes, like the rest of the manifest (`capacity_mAh`).
     enum CodingKeys: String, CodingKey {
@@ -42,13 +45,14 @@ public struct BatterySpec: Codable, Hashable, Sendable {
         case ratedDischargeHours = "rated_discharge_h"
         case peukertExponent = "peukert_exponent"
         case source
+        case maxPulseMilliamperes = "max_pulse_mA"
     }
 
     /// Creates a spec. Call ``validate()`` on specs that come from users.
     public init(
         name: String, chemistry: String, nominalVolts: Double, cutoffVolts: Double,
         capacityMilliampereHours: Double, ratedDischargeHours: Double? = nil, peukertExponent: Double? = nil,
-        source: String
+        source: String, maxPulseMilliamperes: Double? = nil
     ) {
         self.name = name
         self.chemistry = chemistry
@@ -58,12 +62,14 @@ public struct BatterySpec: Codable, Hashable, Sendable {
         self.ratedDischargeHours = ratedDischargeHours
         self.peukertExponent = peukertExponent
         self.source = source
+        self.maxPulseMilliamperes = maxPulseMilliamperes
     }
 
     /// Checks that every figure is usable.
     ///
     /// - Throws: ``ProfileError`` for an empty name, non-positive capacity or voltage, a cutoff not
-    ///   below the nominal voltage, a Peukert exponent below 1, or an exponent without a rated time.
+    ///   below the nominal voltage, a Peukert exponent below 1, an exponent without a rated time, or a
+    ///   non-positive pulse limit.
     public func validate() throws(ProfileError) {
         guard !self.name.isEmpty else {
             throw ProfileError(profile: "(battery)", field: "name", expected: "a non-empty name")
@@ -86,6 +92,9 @@ public struct BatterySpec: Codable, Hashable, Sendable {
                     expected: "the discharge time the capacity is rated at, when peukertExponent is given")
             }
             try ProfileError.requirePositive(hours, self.name, "ratedDischargeHours")
+        }
+        if let pulse = self.maxPulseMilliamperes {
+            try ProfileError.requirePositive(pulse, self.name, "maxPulseMilliamperes")
         }
     }
 

@@ -32,6 +32,34 @@ public struct DevicePowerProfile: Codable, Hashable, Sendable {
         }
     }
 
+    /// The largest total draw the profile can make: the highest transmit level plus the MCU's larger of
+    /// active and idle (the two components may be at their peaks together).
+    public var peakDraw: (current: Current, radio: RadioState, mcu: MCUState) {
+        let level = self.radio.transmit.max { $0.milliamperes < $1.milliamperes }
+        let radioState = RadioState.transmit(dBm: level?.dBm ?? 0)
+        let radioCurrent = Current.milliamperes(level?.milliamperes ?? 0)
+        let mcuState: MCUState = self.mcu.idleMilliamperes > self.mcu.activeMilliamperes ? .idle : .active
+        return (radioCurrent + self.mcu.current(for: mcuState), radioState, mcuState)
+    }
+
+    /// Refuses a profile whose peak draw exceeds what `battery` can source in a pulse.
+    ///
+    /// - Parameter battery: The battery spec; a spec without ``BatterySpec/maxPulseMilliamperes`` accepts
+    ///   any draw.
+    /// - Throws: ``ProfileError`` naming the battery, the peak current and the states that draw it.
+    public func checkPulseLimit(of battery: BatterySpec) throws(ProfileError) {
+        guard let limit = battery.maxPulseMilliamperes else { return }
+        let peak = self.peakDraw
+        guard peak.current <= .milliamperes(limit) else {
+            throw ProfileError(
+                profile: battery.name, field: "maxPulseMilliamperes",
+                expected:
+                    "at least the device's peak draw: \(peak.current.milliamperes) mA "
+                    + "(\(PowerState.radio(peak.radio).label) on \(self.radio.name) + "
+                    + "\(PowerState.mcu(peak.mcu).label) on \(self.mcu.name)) exceeds the \(limit) mA pulse limit")
+        }
+    }
+
     /// The supply voltage of `component`.
     public func voltage(of component: Component) -> Voltage {
         switch component {

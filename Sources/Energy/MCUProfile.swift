@@ -22,6 +22,9 @@ public struct MCUProfile: Codable, Hashable, Sendable {
     public var supplyVolts: Double
     /// Where the figures come from (datasheet, revision, section/table).
     public var source: String
+    /// Sustained float32 multiply-accumulates per clock cycle in training kernels (the derivation and its
+    /// source are on each built-in profile); `nil` when the profile gives no training rate.
+    public var trainingMACsPerCycle: Double?
 
     /// Manifest keys: units as suffixes, like the rest of the manifest.
     enum CodingKeys: String, CodingKey {
@@ -33,12 +36,14 @@ public struct MCUProfile: Codable, Hashable, Sendable {
         case sleepMicroamperes = "sleep_uA"
         case supplyVolts = "supply_V"
         case source
+        case trainingMACsPerCycle = "training_MACs_per_cycle"
     }
 
     /// Creates a profile. Call ``validate()`` on profiles that come from users.
     public init(
         name: String, core: String, clockMegahertz: Double, activeMicroamperesPerMegahertz: Double,
-        idleMilliamperes: Double, sleepMicroamperes: Double, supplyVolts: Double, source: String
+        idleMilliamperes: Double, sleepMicroamperes: Double, supplyVolts: Double, source: String,
+        trainingMACsPerCycle: Double? = nil
     ) {
         self.name = name
         self.core = core
@@ -48,6 +53,14 @@ public struct MCUProfile: Codable, Hashable, Sendable {
         self.sleepMicroamperes = sleepMicroamperes
         self.supplyVolts = supplyVolts
         self.source = source
+        self.trainingMACsPerCycle = trainingMACsPerCycle
+    }
+
+    /// The default float32 training throughput: ``clockMegahertz`` × 10⁶ × ``trainingMACsPerCycle``, in
+    /// MAC/s; `nil` when the profile has no MACs-per-cycle figure. The simulation's compute time is
+    /// MACs / this rate (``TrainingCost``) unless the manifest gives a device class its own rate.
+    public var trainingMACsPerSecond: Double? {
+        self.trainingMACsPerCycle.map { self.clockMegahertz * 1e6 * $0 }
     }
 
     /// The active current at ``clockMegahertz``, in milliamperes.
@@ -55,8 +68,8 @@ public struct MCUProfile: Codable, Hashable, Sendable {
 
     /// Checks that every figure is usable.
     ///
-    /// - Throws: ``ProfileError`` for an empty name, a non-positive clock or voltage, or a negative or
-    ///   non-finite current.
+    /// - Throws: ``ProfileError`` for an empty name, a non-positive clock or voltage, a negative or
+    ///   non-finite current, or a non-positive MACs-per-cycle figure.
     public func validate() throws(ProfileError) {
         guard !self.name.isEmpty else {
             throw ProfileError(profile: "(mcu)", field: "name", expected: "a non-empty name")
@@ -67,6 +80,9 @@ public struct MCUProfile: Codable, Hashable, Sendable {
         try ProfileError.requireNonNegative(self.idleMilliamperes, self.name, "idleMilliamperes")
         try ProfileError.requireNonNegative(self.sleepMicroamperes, self.name, "sleepMicroamperes")
         try ProfileError.requirePositive(self.supplyVolts, self.name, "supplyVolts")
+        if let perCycle = self.trainingMACsPerCycle {
+            try ProfileError.requirePositive(perCycle, self.name, "trainingMACsPerCycle")
+        }
     }
 
     /// The supply current in `state`, to the nanoampere.

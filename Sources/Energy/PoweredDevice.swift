@@ -2,12 +2,15 @@
 
 import SimKernel
 
-/// A call on a ``PoweredDevice`` that its history does not allow.
+/// A call on a ``PoweredDevice`` or ``DeviceLifecycle`` that its history does not allow.
 public enum LifecycleError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The requested time is before the time the device has already been accounted to.
     case timeWentBackwards(device: UInt64, accountedUntil: SimTime, requested: SimTime)
-    /// The device has already dropped out; nothing more may happen to it.
-    case afterDropout(Dropout, requested: SimTime)
+    /// The device is dead; nothing more may happen to it.
+    case afterDeath(Death, requested: SimTime)
+    /// The event does not apply in the device's present status (e.g. coming online while online,
+    /// starting a participation while offline, waking the radio of an offline device).
+    case invalidTransition(device: UInt64, status: DeviceStatus, event: DeviceLifecycle.Event)
     /// The profile has no current for the requested state.
     case profile(ProfileError)
 
@@ -16,26 +19,34 @@ public enum LifecycleError: Error, Hashable, Sendable, CustomStringConvertible {
         case .timeWentBackwards(let device, let accountedUntil, let requested):
             "device \(device): time \(requested.nanoseconds) ns is before \(accountedUntil.nanoseconds) ns, "
                 + "up to which it is already accounted"
-        case .afterDropout(let dropout, let requested):
-            "\(dropout); nothing can happen to it at \(requested.nanoseconds) ns"
+        case .afterDeath(let death, let requested):
+            "\(death); nothing can happen to it at \(requested.nanoseconds) ns"
+        case .invalidTransition(let device, let status, let event):
+            "device \(device) is \(status.rawValue): \(event.rawValue) does not apply"
         case .profile(let error): error.description
         }
     }
 }
 
-/// One device's power life: the states of its radio and MCU, its energy ledger, its battery, and the
-/// moment it drops out.
+/// One device's power life: the states of its radio and MCU, its energy ledger, its battery, and its
+/// status (``DeviceLifecycle``): online, offline, busy, dead.
 ///
-/// A scenario drives it with the times of its own events: ``enter(_:at:)`` when a
-/// component changes state, ``harvest(_:at:)`` when a pulse arrives, ``drop(_:at:)`` for causes outside
-/// this module. Each call first accounts the time since the previous one at the old states — and if the
-/// battery reaches its cutoff in that span, the device dies *at the exact nanosecond* of the cutoff: the
-/// call returns the battery ``Dropout``, the requested change does not happen, and every later call
-/// throws ``LifecycleError/afterDropout(_:requested:)``.
+/// A scenario drives it with the times of its own events: ``enter(_:at:)-(RadioState,_)`` when a
+/// component changes state, ``harvest(_:at:)`` when a pulse arrives, and the status events
+/// ``wentOffline(at:)``, ``cameOnline(at:)``, ``participationStarted(at:)``,
+/// ``participationEnded(_:at:)``, ``excluded(reason:at:)``. Each call first accounts the time since the
+/// previous one at the old states — and if the battery reaches its cutoff in that span, the device dies
+/// *at the exact nanosecond* of the cutoff: the call returns the battery ``Death`` (or its
+/// ``Death/actions``), the requested change does not happen, and every later call throws
+/// ``LifecycleError/afterDeath(_:requested:)``.
+///
+/// Going offline does not end the device: its radio and MCU go to sleep (it keeps drawing their sleep
+/// currents, so the battery can still run flat while offline) and it may come back. While offline only
+/// sleep states may be entered.
 ///
 /// After every change the scenario asks ``predictedCutoff()`` and keeps one pending "battery" event on
-/// its ``Simulator`` at that time (cancelling the previous one); when that event fires it calls
-/// ``advance(to:)``, which returns the dropout, and cancels the device's other pending events.
+/// its ``Simulator`` at that time (``DeviceEventBook/updateCutoff(of:event:on:)``); when that event fires
+/// it calls ``advance(to:)``, which returns the death.
 public struct PoweredDevice: Hashable, Sendable {
     /// The device's id (as in the traces).
     public let id: UInt64
@@ -44,26 +55,36 @@ public struct PoweredDevice: Hashable, Sendable {
     /// The battery, or `nil` for a mains-powered device.
     public private(set) var battery: Battery?
     /// The radio's present state.
-    public private(set) var radioState: RadioState
+    public internal(set) var radioState: RadioState
     /// The MCU's present state.
-    public private(set) var mcuState: MCUState
+    public internal(set) var mcuState: MCUState
     /// The time up to which energy and battery are accounted.
     public private(set) var accountedUntil: SimTime
-    /// The dropout, once the device has dropped out.
-    public private(set) var dropout: Dropout?
+    /// The device's status machine.
+    public internal(set) var lifecycle: DeviceLifecycle
     /// The radio's current in its present state (priced when the state was entered).
-    public private(set) var radioCurrent: Current
+    public internal(set) var radioCurrent: Current
     /// The MCU's current in its present state.
-    public private(set) var mcuCurrent: Current
+    public internal(set) var mcuCurrent: Current
 
     /// Creates a device in the given states at `start`.
     ///
-    /// - Throws: ``ProfileError`` when the profile is invalid or cannot price the initial states.
+    /// - Parameters:
+    ///   - id: The device's id.
+    ///   - profile: Its radio and MCU currents.
+    ///   - battery: Its battery, or `nil` for mains power.
+    ///   - radio: The radio's initial state.
+    ///   - mcu: The MCU's initial state.
+    ///   - isOnline: Its initial availability.
+    ///   - start: When accounting starts.
+    /// - Throws: ``ProfileError`` when the profile is invalid, cannot price the initial states, or draws a
+    ///   peak current above the battery's pulse limit (``DevicePowerProfile/checkPulseLimit(of:)``).
     public init(
         id: UInt64, profile: DevicePowerProfile, battery: Battery?, radio: RadioState = .sleep,
-        mcu: MCUState = .sleep, start: SimTime = .zero
+        mcu: MCUState = .sleep, isOnline: Bool = true, start: SimTime = .zero
     ) throws(ProfileError) {
         try profile.validate()
+        if let battery { try profile.checkPulseLimit(of: battery.spec) }
         self.radioCurrent = try profile.current(for: .radio(radio))
         self.mcuCurrent = profile.mcu.current(for: mcu)
         self.id = id
@@ -71,34 +92,50 @@ public struct PoweredDevice: Hashable, Sendable {
         self.battery = battery
         self.radioState = radio
         self.mcuState = mcu
+        self.lifecycle = DeviceLifecycle(device: id, isOnline: isOnline)
         self.accountedUntil = start
     }
 
     /// Creates a device powered by `supply` (a full battery, or mains) in the given states at `start`.
     ///
-    /// - Throws: ``ProfileError`` when the profile or battery spec is invalid or the profile cannot price
-    ///   the initial states.
+    /// - Parameters:
+    ///   - id: The device's id.
+    ///   - profile: Its radio and MCU currents.
+    ///   - supply: A full battery of a spec, or mains.
+    ///   - radio: The radio's initial state.
+    ///   - mcu: The MCU's initial state.
+    ///   - isOnline: Its initial availability.
+    ///   - start: When accounting starts.
+    /// - Throws: ``ProfileError`` as ``init(id:profile:battery:radio:mcu:isOnline:start:)``, or for an
+    ///   invalid battery spec.
     public init(
         id: UInt64, profile: DevicePowerProfile, supply: PowerSupply, radio: RadioState = .sleep,
-        mcu: MCUState = .sleep, start: SimTime = .zero
+        mcu: MCUState = .sleep, isOnline: Bool = true, start: SimTime = .zero
     ) throws(ProfileError) {
         let battery: Battery?
         switch supply {
         case .mains: battery = nil
         case .battery(let spec): battery = try Battery(spec: spec)
         }
-        try self.init(id: id, profile: profile, battery: battery, radio: radio, mcu: mcu, start: start)
+        try self.init(
+            id: id, profile: profile, battery: battery, radio: radio, mcu: mcu, isOnline: isOnline, start: start)
     }
 
-    /// Whether the device is still in the run.
-    public var isAlive: Bool { self.dropout == nil }
+    /// Whether the device is still in the run (not dead; it may be offline).
+    public var isAlive: Bool { self.lifecycle.death == nil }
+
+    /// The present status.
+    public var status: DeviceStatus { self.lifecycle.status }
+
+    /// The death, once the device is dead.
+    public var death: Death? { self.lifecycle.death }
 
     /// The present total draw of both components.
     public var draw: Current { self.radioCurrent + self.mcuCurrent }
 
     /// When the battery would reach its cutoff if the present states were kept.
     ///
-    /// - Returns: The absolute time; `nil` for mains power, a dropped device, or a battery that outlives
+    /// - Returns: The absolute time; `nil` for mains power, a dead device, or a battery that outlives
     ///   any run at this draw.
     public func predictedCutoff() -> SimTime? {
         guard self.isAlive, let battery = self.battery, let span = battery.timeToCutoff(at: self.draw) else {
@@ -110,12 +147,13 @@ public struct PoweredDevice: Hashable, Sendable {
 
     /// Accounts energy and battery up to `time` at the present states.
     ///
-    /// - Returns: The battery dropout if the cutoff was reached in `(accountedUntil, time]`; accounting
-    ///   then stops at the cutoff time.
-    /// - Throws: ``LifecycleError`` if `time` is before ``accountedUntil`` or the device has dropped out.
+    /// - Parameter time: The time to account up to.
+    /// - Returns: The battery death if the cutoff was reached in `(accountedUntil, time]`; accounting
+    ///   then stops at the cutoff time. Its ``Death/actions`` say what the scenario must do.
+    /// - Throws: ``LifecycleError`` if `time` is before ``accountedUntil`` or the device is dead.
     @discardableResult
-    public mutating func advance(to time: SimTime) throws(LifecycleError) -> Dropout? {
-        if let dropout = self.dropout { throw .afterDropout(dropout, requested: time) }
+    public mutating func advance(to time: SimTime) throws(LifecycleError) -> Death? {
+        if let death = self.lifecycle.death { throw .afterDeath(death, requested: time) }
         guard time >= self.accountedUntil else {
             throw .timeWentBackwards(device: self.id, accountedUntil: self.accountedUntil, requested: time)
         }
@@ -135,20 +173,20 @@ public struct PoweredDevice: Hashable, Sendable {
             preconditionFailure("a state priced on entry could not be priced again: \(error)")
         }
         self.accountedUntil = self.accountedUntil + span
-        if died {
-            let dropout = Dropout(device: self.id, time: self.accountedUntil, cause: .battery)
-            self.dropout = dropout
-            return dropout
-        }
-        return nil
+        guard died else { return nil }
+        _ = try self.lifecycle.batteryDepleted(at: self.accountedUntil)
+        return self.lifecycle.death
     }
 
     /// Moves the radio to `state` at `time`.
     ///
-    /// - Returns: The battery dropout if the battery died before `time` (the radio then never enters
+    /// - Parameters:
+    ///   - state: The new radio state.
+    ///   - time: When.
+    /// - Returns: The battery death if the battery died before `time` (the radio then never enters
     ///   `state`).
-    /// - Throws: ``LifecycleError`` for a time in the past, a dropped device, or a state the profile
-    ///   cannot price (checked before anything is accounted).
+    /// - Throws: ``LifecycleError`` for a time in the past, a dead device, a state other than sleep while
+    ///   offline, or a state the profile cannot price (checked before anything is accounted).
     @discardableResult
     public mutating func enter(_ state: RadioState, at time: SimTime) throws(LifecycleError) -> Dropout? {
         let current: Current
@@ -157,7 +195,8 @@ public struct PoweredDevice: Hashable, Sendable {
         } catch {
             throw .profile(error)
         }
-        if let dropout = try self.advance(to: time) { return dropout }
+        try self.requireAwakeAllowed(state != .sleep, at: time)
+        if let death = try self.advance(to: time) { return death }
         self.radioState = state
         self.radioCurrent = current
         return nil
@@ -165,11 +204,16 @@ public struct PoweredDevice: Hashable, Sendable {
 
     /// Moves the MCU to `state` at `time`.
     ///
-    /// - Returns: The battery dropout if the battery died before `time`.
-    /// - Throws: ``LifecycleError`` for a time in the past or a dropped device.
+    /// - Parameters:
+    ///   - state: The new MCU state.
+    ///   - time: When.
+    /// - Returns: The battery death if the battery died before `time`.
+    /// - Throws: ``LifecycleError`` for a time in the past, a dead device, or a state other than sleep
+    ///   while offline.
     @discardableResult
     public mutating func enter(_ state: MCUState, at time: SimTime) throws(LifecycleError) -> Dropout? {
-        if let dropout = try self.advance(to: time) { return dropout }
+        try self.requireAwakeAllowed(state != .sleep, at: time)
+        if let death = try self.advance(to: time) { return death }
         self.mcuState = state
         self.mcuCurrent = self.ledger.profile.mcu.current(for: state)
         return nil
@@ -177,24 +221,20 @@ public struct PoweredDevice: Hashable, Sendable {
 
     /// Adds a harvest pulse at `time` (after accounting up to it).
     ///
-    /// - Returns: The battery dropout if the battery died before the pulse arrived.
-    /// - Throws: ``LifecycleError`` for a time in the past or a dropped device.
+    /// - Parameters:
+    ///   - charge: The harvested charge.
+    ///   - time: When it arrives.
+    /// - Returns: The battery death if the battery died before the pulse arrived.
+    /// - Throws: ``LifecycleError`` for a time in the past or a dead device.
     @discardableResult
-    public mutating func harvest(_ charge: Charge, at time: SimTime) throws(LifecycleError) -> Dropout? {
-        if let dropout = try self.advance(to: time) { return dropout }
+    public mutating func harvest(_ charge: Charge, at time: SimTime) throws(LifecycleError) -> Death? {
+        if let death = try self.advance(to: time) { return death }
         self.battery?.recharge(charge)
         return nil
     }
 
-    /// Records a dropout for a cause outside this module (offline, link, out-of-memory, NaN) at `time`.
-    ///
-    /// - Returns: The device's dropout: the battery one if the battery died first, else the new one.
-    /// - Throws: ``LifecycleError`` for a time in the past or a device that had already dropped out.
-    @discardableResult
-    public mutating func drop(_ cause: DropoutCause, at time: SimTime) throws(LifecycleError) -> Dropout {
-        if let dropout = try self.advance(to: time) { return dropout }
-        let dropout = Dropout(device: self.id, time: time, cause: cause)
-        self.dropout = dropout
-        return dropout
+    private func requireAwakeAllowed(_ awake: Bool, at time: SimTime) throws(LifecycleError) {
+        if let death = self.lifecycle.death { throw .afterDeath(death, requested: time) }
+        if awake, self.lifecycle.status == .offline { throw self.lifecycle.invalid(.wake) }
     }
 }

@@ -47,6 +47,21 @@ public struct TrainingCost: Hashable, Sendable {
         self.slowdown = slowdown
     }
 
+    /// Creates a cost at `mcu`'s default training rate (``MCUProfile/trainingMACsPerSecond``).
+    ///
+    /// - Parameters:
+    ///   - macs: Multiply-accumulates in the job.
+    ///   - mcu: The device's MCU profile.
+    ///   - slowdown: The straggler factor, ≥ 1.
+    /// - Throws: ``TrainingCostError`` when the profile has no training rate, or for invalid inputs.
+    public init(macs: Int64, on mcu: MCUProfile, slowdown: Double = 1) throws(TrainingCostError) {
+        guard let rate = mcu.trainingMACsPerSecond else {
+            throw TrainingCostError(
+                field: "macsPerSecond", expected: "given: MCU profile \(mcu.name) has no trainingMACsPerCycle")
+        }
+        try self.init(macs: macs, macsPerSecond: rate, slowdown: slowdown)
+    }
+
     /// The training time, rounded *up* to a whole nanosecond (a job never finishes early).
     ///
     /// Computed as `macs × slowdown / macsPerSecond × 10⁹` in `Double` (MAC counts are exact below 2⁵³);

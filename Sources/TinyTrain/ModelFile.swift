@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import BoundedYAML
 import Foundation
 import Yams
 
@@ -25,13 +26,13 @@ public enum ModelFile {
     /// Reads and builds a model file.
     /// - Throws: ``ModelError`` naming the file, line, column and key path of the first problem.
     public static func load(path: String) throws -> ModelGraph {
-        let text: String
+        let root: Node?
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            root = try BoundedYAML.compose(contentsOf: path)
         } catch {
-            throw ModelError(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")
+            throw ModelError(error)
         }
-        return try parse(yaml: text, file: path)
+        return try self.build(root, file: path)
     }
 
     /// Builds a model from YAML text.
@@ -42,15 +43,27 @@ public enum ModelFile {
     public static func parse(yaml: String, file: String) throws -> ModelGraph {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw ModelError(file: file, keyPath: "", message: "not valid YAML: \(error)")
+            root = try BoundedYAML.compose(yaml: yaml, file: file)
+        } catch {
+            throw ModelError(error)
         }
+        return try self.build(root, file: file)
+    }
+
+    private static func build(_ root: Node?, file: String) throws -> ModelGraph {
         var reader = Reader(file: file)
         guard let root, root.mapping != nil else {
             throw reader.error(root, "", "expected a mapping with name, input and layers")
         }
         return try reader.model(root)
+    }
+}
+
+extension ModelError {
+    /// The loader's refusal of a model file's text (bad bytes, syntax, nesting, aliases, duplicate keys).
+    init(_ error: YAMLInputError) {
+        self.init(
+            file: error.file, line: error.line, column: error.column, keyPath: error.keyPath, message: error.message)
     }
 }
 

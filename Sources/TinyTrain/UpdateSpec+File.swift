@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import BoundedYAML
 import Foundation
 import Yams
 
@@ -15,17 +16,11 @@ extension UpdateSpec {
     /// ```
     /// - Throws: ``PlanError/invalidUpdate(_:)`` naming the file, line and rule index of the first problem.
     public init(file path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PlanError.invalidUpdate("\(path): cannot read the file (\(error.localizedDescription))")
-        }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try BoundedYAML.compose(contentsOf: path)
         } catch {
-            throw PlanError.invalidUpdate("\(path): not valid YAML: \(error)")
+            throw PlanError.invalidUpdate(error.description)
         }
         guard let rulesNode = root?["rules"], let items = rulesNode.sequence, !items.isEmpty else {
             throw PlanError.invalidUpdate("\(path): expected a non-empty 'rules' list of clauses")

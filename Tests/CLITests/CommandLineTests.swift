@@ -62,6 +62,17 @@ struct CommandLineTests {
         #expect(!result.standardError.contains("Stack"))
     }
 
+    @Test func planRefusesAModelFileNestedTooDeeplyWithoutCrashing() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ftte-sim-deep-\(getpid()).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let deep = "name: deep\ninput: " + String(repeating: "[", count: 100_000) + "\n"
+        try Data(deep.utf8).write(to: file)
+        let result = try run(["plan", "--model", file.path])
+        #expect(result.status == 65)
+        #expect(result.standardError.contains("\(file.path):2:"))
+        #expect(result.standardError.contains("nesting deeper than 64"))
+    }
+
     @Test func usageErrorsExitWith64() throws {
         #expect(try run(["airtime", "--sf", "13", "--bw", "125", "--cr", "5", "--payload", "20"]).status == 64)
         #expect(try run(["train", "--model", "mlp-28", "--dataset", "imagenet"]).status == 64)

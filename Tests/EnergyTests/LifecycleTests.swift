@@ -26,15 +26,15 @@ struct LifecycleTests {
     struct World {
         var devices: [UInt64: PoweredDevice]
         var book = DeviceEventBook<Event>()
-        var dropouts: [Dropout] = []
+        var dropouts: [Death] = []
         var handled: [(time: SimTime, event: Event)] = []
     }
 
     @Test func aDeviceThatDiesMidTransferDropsOutOnceForBatteryAndDoesNothingMore() throws {
         let profile = DevicePowerProfile(radio: .sx1276, mcu: .stm32l476)
-        // Transfer at 14 dBm from 10 s to 12 s with the MCU idle: 43.5 mA + 8 mA = 51.5 mA. Sleeping
-        // before it draws 0.2 µA + 1.4 µA. A 0.02 mAh cell (72 mC) lasts 10 s of sleep (16 µC) plus
-        // (72 000 − 16) µC / 51.5 mA ≈ 1.398 s of transfer: it dies at about 11.398 s.
+        // Transfer at 14 dBm from 10 s to 12 s with the MCU idle: 87 mA (PA_BOOST bound) + 8 mA = 95 mA.
+        // Sleeping before it draws 0.2 µA + 1.4 µA. A 0.02 mAh cell (72 mC) lasts 10 s of sleep (16 µC) plus
+        // (72 000 − 16) µC / 95 mA ≈ 0.758 s of transfer: it dies at about 10.758 s.
         let spec = BatterySpec(
             name: "tiny", chemistry: "test", nominalVolts: 3, cutoffVolts: 2, capacityMilliampereHours: 0.02,
             source: "test")
@@ -55,7 +55,7 @@ struct LifecycleTests {
             world.handled.append((sim.now, event))
             let id = event.device
             var device = world.devices[id]!
-            let dropout: Dropout?
+            let dropout: Death?
             switch event {
             case .transferStart:
                 dropout = try device.enter(MCUState.idle, at: sim.now) ?? device.enter(.transmit(dBm: 14), at: sim.now)
@@ -72,7 +72,7 @@ struct LifecycleTests {
             world.devices[id] = device
             if let dropout {
                 world.dropouts.append(dropout)
-                world.book.dropOut(dropout, on: &sim)
+                world.book.bury(dropout, on: &sim)
                 #expect(world.book.pendingCount(of: id, in: sim) == 0)
             } else {
                 try world.book.updateCutoff(of: device, event: .batteryCutoff(device: id), on: &sim)
@@ -82,13 +82,13 @@ struct LifecycleTests {
         let dropout = try #require(world.dropouts.only)
         #expect(dropout.device == 1)
         #expect(dropout.cause == .battery)
-        #expect(dropout.cause.outcome == "dropped_battery")
+        #expect(!dropout.interruptedParticipation)
         #expect(dropout.time > .seconds(10 as Int64) && dropout.time < .seconds(12 as Int64), "mid-transfer")
 
         // The exact cutoff, computed independently from the figures in integer nA·ns:
         let capacity = Int128(72_000_000_000_000_000)  // 0.02 mAh = 0.072 C in aC
         let sleeping = Int128(200 + 1_400) * 10_000_000_000
-        let transferring = Int128(43_500_000 + 8_000_000)
+        let transferring = Int128(87_000_000 + 8_000_000)
         let expected = 10_000_000_000 + (capacity - sleeping + transferring - 1) / transferring
         #expect(Int128(dropout.time.nanoseconds) == expected)
 
@@ -104,7 +104,7 @@ struct LifecycleTests {
         // The dead device refuses anything further, and its battery delivered exactly its capacity (to 1 ns).
         var dead = world.devices[1]!
         #expect(throws: LifecycleError.self) { try dead.enter(RadioState.receive, at: .seconds(13 as Int64)) }
-        #expect(throws: LifecycleError.self) { try dead.drop(.link, at: .seconds(13 as Int64)) }
+        #expect(throws: LifecycleError.self) { try dead.participationStarted(at: .seconds(13 as Int64)) }
         let battery = try #require(dead.battery)
         #expect(battery.isDepleted)
         #expect(battery.delivered.attocoulombs >= capacity)
@@ -113,19 +113,17 @@ struct LifecycleTests {
         #expect(dead.ledger.entry(for: .radio(.transmit(dBm: 14))).duration == dropout.time - .seconds(10 as Int64))
     }
 
-    @Test func otherDropoutCausesAreRecordedOnceAndABatteryDeathTakesPrecedence() throws {
+    @Test func aBatteryDeathBeforeALaterEventTakesPrecedenceAndBadTimesOrPowersAreTypedErrors() throws {
         let profile = DevicePowerProfile(radio: .nrf52840, mcu: .nrf52840)
-        var device = try PoweredDevice(id: 4, profile: profile, battery: nil)
-        let dropout = try device.drop(.outOfMemory, at: .seconds(5 as Int64))
-        #expect(dropout == Dropout(device: 4, time: .seconds(5 as Int64), cause: .outOfMemory))
-        #expect(throws: LifecycleError.self) { try device.drop(.numericalFailure, at: .seconds(6 as Int64)) }
-
-        // A battery that died before the link failure was noticed: the dropout is the battery's, earlier.
+        // A battery that died before the link failure was noticed: the participation's outcome is the
+        // battery's, at the cutoff, and the device is dead.
         var flat = try PoweredDevice(
             id: 5, profile: profile, battery: try Battery(spec: .cr2032, stateOfCharge: 0.000_01), mcu: .active)
+        _ = try flat.participationStarted(at: .zero)
         let death = try #require(flat.predictedCutoff())
-        let recorded = try flat.drop(.link, at: death + .seconds(1 as Int64))
-        #expect(recorded == Dropout(device: 5, time: death, cause: .battery))
+        let actions = try flat.participationEnded(.droppedLink, at: death + .seconds(1 as Int64))
+        let recorded = Death(device: 5, time: death, cause: .battery, interruptedParticipation: true)
+        #expect(actions == [.participationEnded(.droppedBattery), .died(recorded), .cancelAllEvents])
 
         #expect(throws: LifecycleError.self) {
             var device = try PoweredDevice(id: 6, profile: profile, battery: nil, start: .seconds(9 as Int64))
@@ -137,10 +135,11 @@ struct LifecycleTests {
         }
     }
 
-    @Test func dropoutOutcomesAreTheTraceStrings() {
+    @Test func participationOutcomesAreTheTraceStrings() {
+        // DESIGN.md "Outputs": completed | dropped_battery | dropped_link | dropped_offline | oom (plus nan).
         #expect(
-            DropoutCause.allCases.map(\.outcome) == [
-                "dropped_battery", "dropped_offline", "dropped_link", "oom", "nan",
+            ParticipationOutcome.allCases.map(\.outcome) == [
+                "completed", "dropped_battery", "dropped_link", "dropped_offline", "oom", "nan",
             ])
     }
 

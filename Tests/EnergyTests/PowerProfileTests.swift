@@ -53,12 +53,84 @@ struct PowerProfileTests {
         #expect(try RadioProfile.sx1262.current(for: .sleep) == Current(nanoamperes: 160))
     }
 
-    /// nRF52840 Product Specification (online edition), "Radio transmitting/receiving", 3 V, HFXO, DC/DC:
-    /// IRADIO_TX1 (0 dBm) 6.40 mA, IRADIO_TX0 (+8 dBm) 16.40 mA, IRADIO_RX0 (1 Mbit/s BLE) 6.26 mA.
-    @Test func nrf52840RadioCurrentsAreTheProductSpecificationRows() throws {
-        #expect(try RadioProfile.nrf52840.current(for: .transmit(dBm: 0)) == .milliamperes(6.4))
-        #expect(try RadioProfile.nrf52840.current(for: .transmit(dBm: 8)) == .milliamperes(16.4))
-        #expect(try RadioProfile.nrf52840.current(for: .receive) == Current(nanoamperes: 6_260_000))
+    /// nRF52840 Product Specification (online edition), "Compounded": IS0, CPU running CoreMark + radio TX at
+    /// 0 dBm (BLE 1 Mbit/s, HFXO, DC/DC) 8.1 mA; IS1, the same receiving, 8.6 mA. The radio profile holds the
+    /// increment over the MCU, so MCU active + radio must give those totals, not count the base twice.
+    @Test func nrf52840McuPlusRadioEqualsTheDatasheetsWholeChipTotals() throws {
+        let profile = DevicePowerProfile(radio: .nrf52840, mcu: .nrf52840)
+        let mcu = try profile.current(for: .mcu(.active))
+        #expect(mcu + (try profile.current(for: .radio(.transmit(dBm: 0)))) == Current(nanoamperes: 8_100_000))
+        #expect(mcu + (try profile.current(for: .radio(.receive))) == Current(nanoamperes: 8_600_000))
+        // +8 dBm: IS0 + (IRADIO_TX0 16.40 − IRADIO_TX1 6.40) = 18.1 mA in all.
+        #expect(mcu + (try profile.current(for: .radio(.transmit(dBm: 8)))) == Current(nanoamperes: 18_100_000))
+        // A device in those states accounts exactly that total over a second.
+        var device = try PoweredDevice(id: 1, profile: profile, battery: nil, radio: .transmit(dBm: 0), mcu: .active)
+        try device.advance(to: .seconds(1 as Int64))
+        #expect(
+            device.ledger.totalCharge
+                == Charge(current: Current(nanoamperes: 8_100_000), duration: .seconds(1 as Int64)))
+    }
+
+    /// The SX1276's +14 dBm on PA_BOOST (RFM95W-style modules) is bounded by Table 6's +17 dBm PA_BOOST row.
+    @Test func sx1276FourteenDBmIsThePABoostBound() throws {
+        #expect(try RadioProfile.sx1276.current(for: .transmit(dBm: 14)) == Current(nanoamperes: 87_000_000))
+    }
+
+    /// Training rate = clock × MACs per cycle, with the per-core figures stated on the profiles:
+    /// Cortex-M4F 1/(3 + 1) MAC/cycle, Cortex-M7 1/2 MAC/cycle.
+    @Test(arguments: [
+        ("STM32L476", 80.0 * 0.25 * 1e6, 20_000_000.0),
+        ("STM32F746", 216.0 * 0.5 * 1e6, 108_000_000.0),
+        ("ESP32", 240.0 * 0.25 * 1e6, 60_000_000.0),
+        ("nRF52840", 64.0 * 0.25 * 1e6, 16_000_000.0),
+    ])
+    func trainingMACRateIsClockTimesMACsPerCycle(name: String, derived: Double, stated: Double) throws {
+        let mcu = try PowerProfileCatalog.builtIn.mcu(named: name)
+        #expect(derived == stated)
+        #expect(mcu.trainingMACsPerSecond == stated)
+        // 40 M MACs at the STM32L476's 2e7 MAC/s is 2 s; the default rate feeds TrainingCost directly.
+        let cost = try TrainingCost(macs: 40_000_000, on: mcu)
+        #expect(cost.duration == .nanoseconds(Int64((40_000_000 / stated * 1e9).rounded(.up))))
+    }
+
+    @Test func aProfileWithoutATrainingRateIsATypedErrorNotACrash() {
+        var custom = MCUProfile.stm32l476
+        custom.trainingMACsPerCycle = nil
+        #expect(custom.trainingMACsPerSecond == nil)
+        #expect(throws: TrainingCostError.self) { try TrainingCost(macs: 1, on: custom) }
+        custom.trainingMACsPerCycle = -1
+        #expect(throws: ProfileError.self) { try custom.validate() }
+    }
+
+    /// A CR2032 cannot source a LoRa transmission: 120 mA (SX1276 +20 dBm, Table 6) + 8 mA (STM32L476 run)
+    /// = 128 mA is over its 30 mA pulse limit (TI SWRA349), so the device is refused at validation.
+    @Test func aPeakDrawAboveTheBatterysPulseLimitIsRefusedNamingBatteryAndCurrent() throws {
+        let lora = DevicePowerProfile(radio: .sx1276, mcu: .stm32l476)
+        #expect(lora.peakDraw.current == Current(nanoamperes: 128_000_000))
+        #expect(
+            throws: ProfileError(
+                profile: "CR2032", field: "maxPulseMilliamperes",
+                expected: "at least the device's peak draw: 128.0 mA (radio_tx_20dBm on SX1276 + mcu_active on "
+                    + "STM32L476) exceeds the 30.0 mA pulse limit")
+        ) {
+            try PoweredDevice(id: 1, profile: lora, supply: .battery(.cr2032))
+        }
+        // SX1262 at +14 dBm alone is 45 mA (DS.SX1261-2 Table 3-5): also over the limit.
+        var sx1262AtFourteen = RadioProfile.sx1262
+        sx1262AtFourteen.name = "SX1262@14"
+        sx1262AtFourteen.transmit = [.init(dBm: 14, milliamperes: 45)]
+        #expect(throws: ProfileError.self) {
+            try DevicePowerProfile(radio: sx1262AtFourteen, mcu: .nrf52840).checkPulseLimit(of: .cr2032)
+        }
+        // BLE on the nRF52840 peaks at 18.1 mA (IS0 + the +8 dBm step): within the limit.
+        let ble = DevicePowerProfile(radio: .nrf52840, mcu: .nrf52840)
+        #expect(ble.peakDraw.current == Current(nanoamperes: 18_100_000))
+        _ = try PoweredDevice(id: 2, profile: ble, supply: .battery(.cr2032))
+        // The same LoRa device on two AA cells (no pulse limit) is accepted.
+        _ = try PoweredDevice(id: 3, profile: lora, supply: .battery(.twoAAAlkaline))
+        var nonsense = BatterySpec.cr2032
+        nonsense.maxPulseMilliamperes = 0
+        #expect(throws: ProfileError.self) { try nonsense.validate() }
     }
 
     /// ST DS10198 front page (100 µA/MHz run, LDO; 1.4 µA Stop 2 with RTC) and ESP32 Series Datasheet v5.2,
