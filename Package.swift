@@ -63,10 +63,11 @@ let package = Package(
             name: "TinyTrain",
             dependencies: ["BoundedYAML", .product(name: "Yams", package: "Yams")]
         ),
-        // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models.
+        // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models. Radio records its activity in
+        // Energy's power-state vocabulary (one-way: Energy never imports Radio).
         .target(
             name: "Radio",
-            dependencies: ["SimKernel"]
+            dependencies: ["SimKernel", "Energy"]
         ),
         // The simulated world: manifests and sweeps, devices, the run loop, traces.
         .target(
@@ -108,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RadioTests",
-            dependencies: ["Radio", "SimKernel"]
+            dependencies: ["Radio", "Energy", "SimKernel"]
         ),
         .testTarget(
             name: "ScenarioTests",

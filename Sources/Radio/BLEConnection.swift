@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Energy
 import SimKernel
 
 /// An event of a ``BLEConnection``: the end of a transfer. Only the connection creates these.
@@ -121,5 +122,34 @@ public struct BLEConnection {
     }
 
     /// Removes and returns the recorded radio intervals.
+    ///
+    /// - Returns: Everything recorded since the last drain, which may reach past the clock.
     public mutating func drainActivity() -> [RadioInterval] { self.activity.drain() }
+
+    /// Removes and returns the radio intervals up to `time`, splitting the one that straddles it and keeping
+    /// the rest for a later drain (see ``LoRaWANNetwork/drainActivity(of:until:)`` for the run-loop pattern).
+    ///
+    /// - Parameter time: the time to drain up to; not after the simulator's clock.
+    /// - Returns: The intervals in `[previous drain, time)`, in time order, contiguous.
+    public mutating func drainActivity(until time: SimTime) -> [RadioInterval] { self.activity.drain(until: time) }
+
+    /// Cancels every transfer in progress or queued on this connection at `time` (the device died or went
+    /// offline): the connection is dropped and the radio freed.
+    ///
+    /// Their end events become no-ops and hand out no report. The time line ends at `time`: a packet on the
+    /// air is cut there (the radio is switched off mid-packet) and later exchanges are dropped. A new
+    /// transfer may start from `time` on; it connects again first.
+    ///
+    /// - Parameter time: the cancel time, normally the simulator's clock; activity already drained past it
+    ///   is kept (the cut is then at the end of what was drained).
+    /// - Returns: The numbers of the cancelled transfers, in order.
+    @discardableResult
+    public mutating func cancelTransfer(at time: SimTime) -> [Int] {
+        let cancelled = self.pending.keys.sorted()
+        self.pending.removeAll()
+        let cut = self.activity.truncate(at: time)
+        self.busyUntil = Swift.min(self.busyUntil, cut)
+        self.firstAnchor = nil
+        return cancelled
+    }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Energy
 import SimKernel
 
 extension BLELink {
@@ -34,7 +35,7 @@ extension BLELink {
         let advertising = BLEPhy.le1M.packetDuration(pduOctets: Self.advertisingPDUOctets)
         let connect = BLEPhy.le1M.packetDuration(pduOctets: Self.connectIndicationPDUOctets)
         var time = start
-        log.record(.transmit(powerDBm: self.transmitPowerDBm), from: time, to: time + advertising)
+        log.record(.transmit(dBm: self.transmitPowerDBm), from: time, to: time + advertising)
         time = time + advertising
         log.record(.receive, from: time, to: time + Self.interFrameSpace + connect)
         time = time + Self.interFrameSpace + connect + Self.transmitWindowDelay
@@ -46,7 +47,7 @@ extension BLELink {
             let talk = time + control + Self.interFrameSpace
             log.record(.receive, from: time, to: time + control)
             log.record(.idle, from: time + control, to: talk)
-            log.record(.transmit(powerDBm: self.transmitPowerDBm), from: talk, to: talk + answer)
+            log.record(.transmit(dBm: self.transmitPowerDBm), from: talk, to: talk + answer)
             time = time + self.connectionInterval
         }
         return (time, log)

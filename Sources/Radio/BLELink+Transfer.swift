@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Energy
 import SimKernel
 
 /// Which way application data moves on a link.
@@ -85,7 +86,7 @@ extension BLELink {
                 log.record(.receive, from: time, to: time + first)
                 let talk = time + first + Self.interFrameSpace
                 log.record(.idle, from: time + first, to: talk)
-                log.record(.transmit(powerDBm: self.transmitPowerDBm), from: talk, to: talk + second)
+                log.record(.transmit(dBm: self.transmitPowerDBm), from: talk, to: talk + second)
                 log.record(.idle, from: talk + second, to: talk + second + Self.interFrameSpace)
                 time = time + exchange
                 packets += 1

@@ -42,7 +42,7 @@ public struct BLELink: Hashable, Sendable {
     /// The most data packets the stacks exchange per connection event, if they cap it.
     public var maxPacketsPerEvent: Int?
     /// The device's transmit power (0 dBm is the default of common SoCs such as the nRF52 series).
-    public var transmitPowerDBm: Double
+    public var transmitPowerDBm: Int
 
     /// Creates a validated link description.
     ///
@@ -55,7 +55,7 @@ public struct BLELink: Hashable, Sendable {
         dataLengthExtension: Bool = true,
         encrypted: Bool = false,
         maxPacketsPerEvent: Int? = nil,
-        transmitPowerDBm: Double = 0
+        transmitPowerDBm: Int = 0
     ) throws(RadioParameterError) {
         guard connectionInterval >= Self.minimumInterval, connectionInterval <= Self.maximumInterval,
             connectionInterval.nanoseconds % Self.intervalStep.nanoseconds == 0

@@ -22,50 +22,128 @@ public struct SubBand: Hashable, Sendable {
         self.dutyCycleDenominator = dutyCycleDenominator
     }
 
-    /// The EU868 sub-bands of ETSI EN 300 220-2 (as ERC Recommendation 70-03 Annex 1 lists them for
-    /// non-specific short-range devices, and LoRaMac-node's `RegionEU868` applies them):
-    /// g 863–868 MHz 1 %, g1 868.0–868.6 MHz 1 %, g2 868.7–869.2 MHz 0.1 %, g3 869.4–869.65 MHz 10 %,
-    /// g4 869.7–870 MHz 1 %. The three default LoRaWAN channels (868.1/868.3/868.5 MHz) lie in g1;
-    /// the RX2 channel (869.525 MHz) in g3.
+    /// The EU868 sub-bands for non-specific short-range devices at up to 25 mW e.r.p., as ERC
+    /// Recommendation 70-03 Annex 1 lists them (and ETSI EN 300 220-2 applies them), named by their
+    /// Annex 1 band: h1.3 863–865 MHz 0.1 %, h1.4 865–868 MHz 1 %, h1.5 868.0–868.6 MHz 1 %,
+    /// h1.6 868.7–869.2 MHz 0.1 %, h1.7 869.4–869.65 MHz 10 % (500 mW), h1.8 869.7–870 MHz 1 %.
+    /// LoRaMac-node's `RegionEU868` maps frequencies to its bands the same way (863–865 MHz to its
+    /// 0.1 % band). The three default LoRaWAN channels (868.1/868.3/868.5 MHz) lie in h1.5; the RX2
+    /// channel (869.525 MHz) in h1.7. (The often quoted "g 863–868 MHz 1 %" merges h1.3 into h1.4.)
     public static let eu868: [SubBand] = [
-        SubBand(name: "g", lowerHertz: 863_000_000, upperHertz: 868_000_000, dutyCycleDenominator: 100),
-        SubBand(name: "g1", lowerHertz: 868_000_000, upperHertz: 868_600_000, dutyCycleDenominator: 100),
-        SubBand(name: "g2", lowerHertz: 868_700_000, upperHertz: 869_200_000, dutyCycleDenominator: 1_000),
-        SubBand(name: "g3", lowerHertz: 869_400_000, upperHertz: 869_650_000, dutyCycleDenominator: 10),
-        SubBand(name: "g4", lowerHertz: 869_700_000, upperHertz: 870_000_000, dutyCycleDenominator: 100),
+        SubBand(name: "h1.3", lowerHertz: 863_000_000, upperHertz: 865_000_000, dutyCycleDenominator: 1_000),
+        SubBand(name: "h1.4", lowerHertz: 865_000_000, upperHertz: 868_000_000, dutyCycleDenominator: 100),
+        SubBand(name: "h1.5", lowerHertz: 868_000_000, upperHertz: 868_600_000, dutyCycleDenominator: 100),
+        SubBand(name: "h1.6", lowerHertz: 868_700_000, upperHertz: 869_200_000, dutyCycleDenominator: 1_000),
+        SubBand(name: "h1.7", lowerHertz: 869_400_000, upperHertz: 869_650_000, dutyCycleDenominator: 10),
+        SubBand(name: "h1.8", lowerHertz: 869_700_000, upperHertz: 870_000_000, dutyCycleDenominator: 100),
     ]
 
     /// The EU868 sub-band containing `hertz`, if any.
+    ///
+    /// - Parameter hertz: a centre frequency.
+    /// - Returns: The sub-band, or `nil` outside every EU868 sub-band.
     public static func eu868(containing hertz: Int) -> SubBand? {
         self.eu868.first { $0.lowerHertz <= hertz && hertz < $0.upperHertz }
     }
 }
 
+/// How a transmitter's duty cycle is accounted.
+public enum DutyCycleRule: String, CaseIterable, Hashable, Sendable {
+    /// Over the regulatory observation window: ETSI EN 300 220 measures duty cycle over one hour, and
+    /// LoRaMac-node (`RegionCommon.c`, `UpdateTimeCredits` / `RegionCommonSetBandTxDone`) enforces it with
+    /// time credits per band. Each sub-band of duty cycle 1/N holds credit for up to one hour's budget,
+    /// `3600 s / N` of airtime; the credit refills continuously at `1/N` of elapsed time; a frame may start
+    /// when the band holds at least its airtime and then spends it. A burst within the hourly budget goes
+    /// out back to back.
+    case window
+    /// Per frame: a frame of airtime `t` closes its sub-band for `t · (N − 1)` after it ends (LoRaMac-node's
+    /// older band time-off rule, `RegionCommonCalcBackOff`).
+    case perFrame = "per-frame"
+}
+
 /// The duty-cycle state of one transmitter over a set of sub-bands.
 ///
-/// Accounting is per frame and counted from the **end** of the frame: a frame of airtime `t` in a sub-band
-/// with duty cycle `1/N` closes that sub-band for `t · (N − 1)` after it ends, so the next frame there
-/// may start `t · N` after this one started (LoRaMac-node's band time-off rule). Over any long run this
-/// keeps the transmitter's share of time at or below `1/N`. All arithmetic is integer nanoseconds.
+/// Under ``DutyCycleRule/window`` (the default) each sub-band of duty cycle `1/N` keeps a credit counted
+/// like LoRaMac-node's `TimeCredits`: in nanoseconds of observation time, at most
+/// ``observationPeriod`` (one hour, LoRaMac-node's `DUTY_CYCLE_TIME_PERIOD`), growing one for one with
+/// elapsed time; a frame of airtime `t` costs `t · N` and may start when the credit covers it. The
+/// start-up budget is a full hour's credit, as LoRaMac-node assigns `MaxTimeCredits` on a band's first
+/// use. Over any span `T` the airtime sent in a sub-band is therefore at most `(T + 1 h) / N`, so the
+/// long-run share stays at or below `1/N` (within one hour a full bucket plus its refill allows up to
+/// twice the hourly budget, as in LoRaMac-node). A frame whose cost exceeds the whole bucket (airtime over
+/// `1 h / N`) can never be sent.
+///
+/// Under ``DutyCycleRule/perFrame`` a frame of airtime `t` closes its sub-band for `t · (N − 1)` after it
+/// ends, so the next frame there may start `t · N` after this one started.
+///
+/// All arithmetic is integer nanoseconds. Bookings out of time order (a gateway planning downlinks for
+/// several devices) draw on the credit as it stands after the latest booking, which never allows more.
 public struct DutyCycleLimiter: Hashable, Sendable {
+    /// The regulatory observation period: one hour (ETSI EN 300 220; LoRaMac-node's
+    /// `DUTY_CYCLE_TIME_PERIOD`, 3 600 000 ms).
+    public static let observationPeriod = SimTime.seconds(3_600 as Int64)
+
     /// The sub-bands tracked, by index.
     public let subBands: [SubBand]
-    /// When each sub-band opens again.
-    public private(set) var openAt: [SimTime]
+    /// The accounting rule.
+    public let rule: DutyCycleRule
+    /// Per-frame rule: when each sub-band opens again.
+    private var openAt: [SimTime]
+    /// Window rule: each sub-band's credit (observation time, ≤ ``observationPeriod``) at ``creditTime``.
+    private var credit: [SimTime]
+    /// Window rule: when each credit was last brought up to date.
+    private var creditTime: [SimTime]
 
-    /// Creates a limiter with every sub-band open at time zero.
-    public init(subBands: [SubBand]) {
+    /// Creates a limiter with every sub-band open (a full credit) at time zero.
+    ///
+    /// - Parameters:
+    ///   - subBands: the sub-bands to track.
+    ///   - rule: how to account the duty cycle (``DutyCycleRule/window`` by default).
+    public init(subBands: [SubBand], rule: DutyCycleRule = .window) {
         self.subBands = subBands
+        self.rule = rule
         self.openAt = Array(repeating: .zero, count: subBands.count)
+        self.credit = Array(repeating: Self.observationPeriod, count: subBands.count)
+        self.creditTime = Array(repeating: .zero, count: subBands.count)
     }
 
-    /// The earliest time at or after `time` at which sub-band `index` may be used.
-    @inlinable
-    public func earliestStart(subBand index: Int, notBefore time: SimTime) -> SimTime {
-        Swift.max(time, self.openAt[index])
+    /// The credit a frame of `airtime` costs in sub-band `index`: `airtime · N`.
+    private func cost(subBand index: Int, airtime: SimTime) -> SimTime {
+        airtime * self.subBands[index].dutyCycleDenominator
     }
 
-    /// The off time that follows a frame of `airtime` in sub-band `index`: `airtime · (N − 1)`.
+    /// The credit of sub-band `index` at `time` (not before its last update; earlier times see that).
+    private func credit(subBand index: Int, at time: SimTime) -> SimTime {
+        let elapsed = Swift.max(.zero, time - self.creditTime[index])
+        return Swift.min(Self.observationPeriod, self.credit[index] + elapsed)
+    }
+
+    /// The earliest time at or after `time` at which a frame of `airtime` may start in sub-band `index`.
+    ///
+    /// - Parameters:
+    ///   - index: the sub-band's index in ``subBands``.
+    ///   - airtime: the frame's time on air (the window rule needs it; the per-frame rule does not).
+    ///   - time: the earliest time the transmitter wants.
+    /// - Returns: The start time, or `nil` when the frame costs more than a whole observation period's
+    ///   credit and can never be sent under the window rule.
+    public func earliestStart(subBand index: Int, airtime: SimTime, notBefore time: SimTime) -> SimTime? {
+        switch self.rule {
+        case .perFrame:
+            return Swift.max(time, self.openAt[index])
+        case .window:
+            let cost = self.cost(subBand: index, airtime: airtime)
+            guard cost <= Self.observationPeriod else { return nil }
+            let from = Swift.max(time, self.creditTime[index])
+            let available = self.credit(subBand: index, at: from)
+            if available >= cost { return time }
+            return from + (cost - available)
+        }
+    }
+
+    /// The off time that follows a frame of `airtime` in sub-band `index` under the per-frame rule:
+    /// `airtime · (N − 1)`.
+    ///
+    /// - Returns: The off time.
     @inlinable
     public func offTime(subBand index: Int, airtime: SimTime) -> SimTime {
         airtime * (self.subBands[index].dutyCycleDenominator - 1)
@@ -73,10 +151,19 @@ public struct DutyCycleLimiter: Hashable, Sendable {
 
     /// Records a frame `[start, start + airtime)` in sub-band `index`.
     ///
-    /// - Precondition: the sub-band is open at `start`.
+    /// - Precondition: ``earliestStart(subBand:airtime:notBefore:)`` allows the frame at `start`.
     public mutating func record(subBand index: Int, start: SimTime, airtime: SimTime) {
-        precondition(start >= self.openAt[index], "transmission in a sub-band that is closed by its duty cycle")
-        self.openAt[index] = start + airtime + self.offTime(subBand: index, airtime: airtime)
+        precondition(
+            self.earliestStart(subBand: index, airtime: airtime, notBefore: start) == start,
+            "transmission in a sub-band that is closed by its duty cycle")
+        switch self.rule {
+        case .perFrame:
+            self.openAt[index] = start + airtime + self.offTime(subBand: index, airtime: airtime)
+        case .window:
+            let now = Swift.max(start, self.creditTime[index])
+            self.credit[index] = self.credit(subBand: index, at: now) - self.cost(subBand: index, airtime: airtime)
+            self.creditTime[index] = now
+        }
     }
 }
 

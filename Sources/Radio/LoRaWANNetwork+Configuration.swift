@@ -28,6 +28,9 @@ public struct LoRaWANNetworkConfiguration: Sendable {
     public var interference: LoRaInterferenceModel
     /// Whether regulatory duty cycles apply (EU868 yes, US915 no: it limits dwell time instead).
     public var enforcesDutyCycle: Bool
+    /// How duty cycles are accounted, for devices and gateways alike: over the one-hour observation window
+    /// with time credits (``DutyCycleRule/window``, the default) or per frame (``DutyCycleRule/perFrame``).
+    public var dutyCycleRule: DutyCycleRule
     /// An operator's fair-use limits on every device, if any.
     public var fairUse: FairUsePolicy?
     /// How long a receive window stays open when nothing arrives, in symbols of the window's data rate:
@@ -68,6 +71,7 @@ public struct LoRaWANNetworkConfiguration: Sendable {
         self.receiver = LoRaReceiver()
         self.interference = .standard
         self.enforcesDutyCycle = region == .eu868
+        self.dutyCycleRule = .window
         self.fairUse = nil
         self.receiveWindowSymbols = LoRaPhy.loRaWANPreambleSymbols
         self.demodulatorsPerGateway = nil
@@ -94,8 +98,9 @@ public struct LoRaWANDeviceConfiguration: Sendable {
     public var entity: UInt64
     /// The uplink data rate index.
     public var dataRateIndex: Int
-    /// Transmit power (14 dBm: the EU868 default maximum, RP002 §2.4.1).
-    public var transmitPowerDBm: Double
+    /// Transmit power in whole dBm (14 dBm: the EU868 default maximum, RP002 §2.4.1); LoRaWAN TX power
+    /// steps and radio power settings are whole dBm, and an energy profile prices each level.
+    public var transmitPowerDBm: Int
     /// Distance to each gateway in metres.
     public var gatewayDistancesMeters: [Double]
     /// Whether uplinks are confirmed (acknowledged by the network and retried).
@@ -108,7 +113,7 @@ public struct LoRaWANDeviceConfiguration: Sendable {
 
     /// Creates a device configuration.
     public init(
-        entity: UInt64, dataRateIndex: Int, gatewayDistancesMeters: [Double], transmitPowerDBm: Double = 14,
+        entity: UInt64, dataRateIndex: Int, gatewayDistancesMeters: [Double], transmitPowerDBm: Int = 14,
         confirmedUplinks: Bool = true, maximumAttempts: Int = 8, burstLoss: GilbertElliottLoss? = nil
     ) {
         self.entity = entity
@@ -177,4 +182,6 @@ public struct LoRaWANEvent: Hashable, Sendable {
     }
     @usableFromInline let kind: Kind
     @usableFromInline let device: Int32
+    /// The transfer the event belongs to: an event of a cancelled transfer is ignored.
+    @usableFromInline let transfer: Int32
 }

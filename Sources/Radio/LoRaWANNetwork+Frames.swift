@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Energy
 import SimKernel
 
 /// A downlink the network decided to send in one of a device's receive windows.
@@ -37,7 +38,8 @@ extension LoRaWANNetwork {
         var earliest = SimTime.max
         var ties = 0
         for channel in self.configuration.uplinkChannelsHertz.indices {
-            let open = self.channelOpening(device: device, channel: channel, notBefore: start)
+            guard let open = self.channelOpening(device: device, channel: channel, airtime: airtime, notBefore: start)
+            else { continue }
             if open < earliest {
                 earliest = open
                 ties = 1
@@ -45,10 +47,12 @@ extension LoRaWANNetwork {
                 ties += 1
             }
         }
+        // No channel can ever carry the frame: it costs more than a whole duty-cycle window's credit.
+        guard ties > 0 else { return self.finish(device: device, delivered: false, at: time) }
         var pick = ties == 1 ? 0 : self.devices[device].stream.integer(below: ties)
         var channel = 0
         for candidate in self.configuration.uplinkChannelsHertz.indices
-        where self.channelOpening(device: device, channel: candidate, notBefore: start) == earliest {
+        where self.channelOpening(device: device, channel: candidate, airtime: airtime, notBefore: start) == earliest {
             if pick == 0 {
                 channel = candidate
                 break
@@ -63,29 +67,42 @@ extension LoRaWANNetwork {
         }
         self.devices[device].frame = PlannedFrame(
             channel: channel, start: earliest, airtime: airtime, applicationBytes: bytes)
-        return ScheduledRadioEvent(event: LoRaWANEvent(kind: .frameStart, device: Int32(device)), time: earliest)
+        return ScheduledRadioEvent(event: self.event(.frameStart, device: device), time: earliest)
     }
 
-    /// When `channel` is open to the device at or after `time` (its sub-band's duty cycle).
-    func channelOpening(device: Int, channel: Int, notBefore time: SimTime) -> SimTime {
+    /// When `channel` is open to a frame of `airtime` from the device at or after `time` (its sub-band's
+    /// duty cycle); `nil` when it never will be.
+    func channelOpening(device: Int, channel: Int, airtime: SimTime, notBefore time: SimTime) -> SimTime? {
         guard let subBand = self.channelSubBands[channel] else { return time }
-        return self.devices[device].dutyCycle.earliestStart(subBand: subBand, notBefore: time)
+        return self.devices[device].dutyCycle.earliestStart(subBand: subBand, airtime: airtime, notBefore: time)
+    }
+
+    /// An event of the device's current transfer.
+    func event(_ kind: LoRaWANEvent.Kind, device: Int) -> LoRaWANEvent {
+        LoRaWANEvent(kind: kind, device: Int32(device), transfer: Int32(self.devices[device].transfer?.id ?? -1))
+    }
+
+    /// The path loss of the device's link to `gateway` for one frame: the mean loss at its distance, the
+    /// link's persistent shadowing, and a fresh fading draw when fading is configured.
+    func linkLossDB(device: Int, gateway: Int) -> Double {
+        let state = self.devices[device]
+        let pathLoss = self.configuration.pathLoss
+        return pathLoss.meanLossDB(distanceMeters: state.configuration.gatewayDistancesMeters[gateway])
+            + state.shadowingDB[gateway] + pathLoss.fadingDB(stream: state.stream)
     }
 
     /// The frame goes on the air: it now interferes with others on its channel.
     mutating func frameStarted(device: Int, now: SimTime) -> ScheduledRadioEvent? {
         guard let frame = self.devices[device].frame else { return nil }
         let end = frame.start + frame.airtime
-        let stream = self.devices[device].stream
         let transmitPowerDBm = self.devices[device].configuration.transmitPowerDBm
         let dataRate = self.devices[device].dataRate
         let sensitivity = self.configuration.receiver.sensitivityDBm(dataRate.spreadingFactor, dataRate.bandwidth)
         var powers: [Double] = []
         powers.reserveCapacity(self.configuration.gatewayCount)
         var locked: UInt64 = 0
-        for (gateway, distance) in self.devices[device].configuration.gatewayDistancesMeters.enumerated() {
-            let loss = self.configuration.pathLoss.lossDB(distanceMeters: distance, stream: stream)
-            let power = transmitPowerDBm - loss
+        for gateway in 0..<self.configuration.gatewayCount {
+            let power = Double(transmitPowerDBm) - self.linkLossDB(device: device, gateway: gateway)
             powers.append(power)
             guard let paths = self.configuration.demodulatorsPerGateway else { continue }
             // A gateway locks onto a frame it can hear when one of its demodulators is free.
@@ -110,8 +127,8 @@ extension LoRaWANNetwork {
         self.devices[device].transfer?.uplinkFrames += 1
         self.devices[device].transfer?.uplinkAirtime += frame.airtime
         self.devices[device].log.record(
-            .transmit(powerDBm: transmitPowerDBm), from: frame.start, to: end)
-        return ScheduledRadioEvent(event: LoRaWANEvent(kind: .frameEnd, device: Int32(device)), time: end)
+            .transmit(dBm: transmitPowerDBm), from: frame.start, to: end)
+        return ScheduledRadioEvent(event: self.event(.frameEnd, device: device), time: end)
     }
 
     // MARK: Reception
@@ -190,7 +207,7 @@ extension LoRaWANNetwork {
                 let state = self.gateways[gateway]
                 if state.isTransmitting(overlapping: start, start + airtime) { continue }
                 if let subBand = window.subBand,
-                    state.dutyCycle.earliestStart(subBand: subBand, notBefore: start) > start
+                    state.dutyCycle.earliestStart(subBand: subBand, airtime: airtime, notBefore: start) != start
                 {
                     continue
                 }
@@ -240,9 +257,9 @@ extension LoRaWANNetwork {
         if let (_, planned) = downlink {
             transfer.downlinkFrames += 1
             transfer.downlinkAirtime += planned.airtime
-            let distance = self.devices[device].configuration.gatewayDistancesMeters[planned.gateway]
-            let loss = self.configuration.pathLoss.lossDB(distanceMeters: distance, stream: self.devices[device].stream)
-            let power = self.configuration.gatewayTransmitPowerDBm - loss
+            // The link is reciprocal: the downlink sees the same shadowing as the uplink.
+            let power =
+                self.configuration.gatewayTransmitPowerDBm - self.linkLossDB(device: device, gateway: planned.gateway)
             let burstLost = self.devices[device].burstLost()
             decoded =
                 !burstLost
@@ -321,6 +338,6 @@ extension LoRaWANNetwork {
             uplinkFrames: transfer.uplinkFrames, retransmissions: transfer.retransmissions,
             downlinkFrames: transfer.downlinkFrames, uplinkAirtime: transfer.uplinkAirtime,
             downlinkAirtime: transfer.downlinkAirtime)
-        return ScheduledRadioEvent(event: LoRaWANEvent(kind: .finished, device: Int32(device)), time: time)
+        return ScheduledRadioEvent(event: self.event(.finished, device: device), time: time)
     }
 }

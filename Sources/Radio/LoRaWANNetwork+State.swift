@@ -69,6 +69,8 @@ struct DeviceState {
     var configuration: LoRaWANDeviceConfiguration
     let dataRate: LoRaWANDataRate
     let stream: RandomStream
+    /// The persistent shadowing of the link to each gateway, dB (drawn when the device was added).
+    let shadowingDB: [Double]
     var dutyCycle: DutyCycleLimiter
     var fairUse: FairUseLedger?
     var burstLoss: GilbertElliottLoss?
@@ -80,11 +82,12 @@ struct DeviceState {
 
     init(
         configuration: LoRaWANDeviceConfiguration, dataRate: LoRaWANDataRate, stream: RandomStream,
-        dutyCycle: DutyCycleLimiter, fairUse: FairUseLedger?, burstLoss: GilbertElliottLoss?
+        shadowingDB: [Double], dutyCycle: DutyCycleLimiter, fairUse: FairUseLedger?, burstLoss: GilbertElliottLoss?
     ) {
         self.configuration = configuration
         self.dataRate = dataRate
         self.stream = stream
+        self.shadowingDB = shadowingDB
         self.dutyCycle = dutyCycle
         self.fairUse = fairUse
         self.burstLoss = burstLoss

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Energy
 import SimKernel
 
 /// A LoRaWAN network of class A end devices and one or more gateways, driven by the caller's
@@ -22,14 +23,19 @@ import SimKernel
 /// - **Downlinks** (acknowledgements and model data) go only in those windows, from a gateway that heard
 ///   the uplink (strongest first), whose transmitter is free for the frame and whose sub-band duty cycle
 ///   is open (RX1 on the uplink's 1 % sub-band, RX2 on 869.525 MHz's 10 % sub-band in EU868). A downlink
-///   transfer therefore needs one device uplink (a poll) per downlink frame, and the gateway's duty cycle,
-///   not the device's, bounds how fast a model comes down.
+///   transfer therefore needs one device uplink (a poll) per downlink frame, and beyond the gateway's hourly
+///   budget its duty cycle, not the device's, bounds how fast a model comes down.
+/// - **Duty cycle** (EU868): by ``LoRaWANNetworkConfiguration/dutyCycleRule``, for devices and gateways.
 /// - **Confirmed uplinks** are repeated when no acknowledgement arrives, after ACK_TIMEOUT (uniform 1…3 s
 ///   after RX2, RP002 §2), up to ``LoRaWANDeviceConfiguration/maximumAttempts``.
 ///
 /// Every device's radio time line (TX at its power, RX windows, sleep between) is kept as
-/// ``RadioInterval``s for an energy model. All random draws (channel choice, shadowing, back-off, burst
-/// loss) come from one stream per device, `StreamKey(masterSeed, replication, entity, "lorawan-link")`.
+/// ``RadioInterval``s in Energy's ``Energy/RadioState`` for an energy model; drain it up to each event's
+/// time with ``drainActivity(of:until:)``. The shadowing of each (device, gateway) link is drawn once, when
+/// the device is added, from `StreamKey(masterSeed, replication, entity, "shadowing")`; every other draw
+/// (per-frame fading, channel choice, back-off, burst loss) comes from one stream per device,
+/// `StreamKey(masterSeed, replication, entity, "lorawan-link")`. A transfer can be cancelled
+/// (``cancelTransfer(device:at:)``) when the device dies or goes offline.
 ///
 /// Optionally, a gateway demodulates at most ``LoRaWANNetworkConfiguration/demodulatorsPerGateway`` frames
 /// at once (8 on an SX1301), and spreading factors interfere by a published SIR matrix
@@ -92,7 +98,8 @@ public struct LoRaWANNetwork {
         self.configuration = configuration
         self.channelSubBands = subBands
         self.gateways = Array(
-            repeating: GatewayState(dutyCycle: DutyCycleLimiter(subBands: SubBand.eu868)),
+            repeating: GatewayState(
+                dutyCycle: DutyCycleLimiter(subBands: SubBand.eu868, rule: configuration.dutyCycleRule)),
             count: configuration.gatewayCount)
         self.channelFrames = Array(repeating: [], count: configuration.uplinkChannelsHertz.count)
         let region = configuration.region
@@ -126,10 +133,21 @@ public struct LoRaWANNetwork {
         let key = StreamKey(
             masterSeed: self.configuration.masterSeed, replication: self.configuration.replication,
             entity: device.entity, purpose: "lorawan-link")
+        // The link's shadowing is a property of the place, drawn once from the device's own stream so that
+        // adding a device changes no other device's links.
+        let shadowing = RandomStream(
+            StreamKey(
+                masterSeed: self.configuration.masterSeed, replication: self.configuration.replication,
+                entity: device.entity, purpose: "shadowing"))
+        let shadowingDB = (0..<self.configuration.gatewayCount).map { _ in
+            self.configuration.pathLoss.shadowingDB(stream: shadowing)
+        }
         self.devices.append(
             DeviceState(
-                configuration: device, dataRate: rate, stream: RandomStream(key),
-                dutyCycle: DutyCycleLimiter(subBands: self.configuration.enforcesDutyCycle ? SubBand.eu868 : []),
+                configuration: device, dataRate: rate, stream: RandomStream(key), shadowingDB: shadowingDB,
+                dutyCycle: DutyCycleLimiter(
+                    subBands: self.configuration.enforcesDutyCycle ? SubBand.eu868 : [],
+                    rule: self.configuration.dutyCycleRule),
                 fairUse: self.configuration.fairUse.map(FairUseLedger.init(policy:)), burstLoss: device.burstLoss))
         return LoRaWANDeviceID(index: self.devices.count - 1)
     }
@@ -145,8 +163,63 @@ public struct LoRaWANNetwork {
     public func activity(of device: LoRaWANDeviceID) -> RadioActivityLog { self.devices[device.index].log }
 
     /// Removes and returns the device's recorded radio intervals (to keep memory flat in long runs).
+    ///
+    /// - Parameter device: the device.
+    /// - Returns: Everything recorded since the last drain, which may reach past the clock.
     public mutating func drainActivity(of device: LoRaWANDeviceID) -> [RadioInterval] {
         self.devices[device.index].log.drain()
+    }
+
+    /// Removes and returns the device's radio intervals up to `time`, splitting the one that straddles it and
+    /// keeping the rest (and the receive windows planned ahead of the clock) for a later drain.
+    ///
+    /// A run loop that, at each event time `t`, drains every radio up to `t`, applies the intervals to the
+    /// device's energy model (`PoweredDevice.enter(_:at:)` at each interval's start) and only then applies
+    /// its own changes at `t` never asks the energy model to go back in time. When nothing was recorded up to
+    /// `time` the radio is taken to have slept until then, so later records continue from `time`.
+    ///
+    /// - Parameters:
+    ///   - device: the device.
+    ///   - time: the time to drain up to; not after the simulator's clock (activity is only ever recorded
+    ///     from the clock onwards, so what is handed out never changes).
+    /// - Returns: The intervals in `[previous drain, time)`, in time order, contiguous.
+    public mutating func drainActivity(of device: LoRaWANDeviceID, until time: SimTime) -> [RadioInterval] {
+        self.devices[device.index].log.drain(until: time)
+    }
+
+    /// Cancels the device's transfer at `time` (it died or went offline): it stops transmitting and frees
+    /// its radio.
+    ///
+    /// The transfer's pending events become no-ops (each event carries its transfer's number) and no report
+    /// is handed out for it. The device's time line ends at `time`: a frame on the air is cut there (the
+    /// radio is switched off mid-frame; it stops interfering with other frames from then on) and receive
+    /// windows planned after `time` are dropped. What the network already booked stays booked: the duty-cycle
+    /// and fair-use credit of a cut frame is spent in full, and a gateway still sends a downlink it planned
+    /// for the device (its transmitter and duty cycle are taken). A new transfer may start from `time` on.
+    ///
+    /// - Parameters:
+    ///   - device: the device.
+    ///   - time: the cancel time, normally the simulator's clock; activity already drained past it is kept
+    ///     (the cut is then at the end of what was drained).
+    /// - Returns: The cancelled transfer's number, or `nil` when the device had no transfer in progress.
+    @discardableResult
+    public mutating func cancelTransfer(device: LoRaWANDeviceID, at time: SimTime) -> Int? {
+        let index = device.index
+        guard let transfer = self.devices[index].transfer else { return nil }
+        let cut = self.devices[index].log.truncate(at: time)
+        if let frame = self.devices[index].frame, frame.start <= cut, cut < frame.start + frame.airtime {
+            let end = frame.start + frame.airtime
+            for position in self.channelFrames[frame.channel].indices
+            where self.channelFrames[frame.channel][position].device == Int32(index)
+                && self.channelFrames[frame.channel][position].end == end
+            {
+                self.channelFrames[frame.channel][position].end = cut
+            }
+        }
+        self.devices[index].transfer = nil
+        self.devices[index].frame = nil
+        self.devices[index].pendingReport = nil
+        return transfer.id
     }
 
     /// Starts moving `bytes` of application data between the device and the network.
@@ -220,6 +293,10 @@ public struct LoRaWANNetwork {
     @usableFromInline
     mutating func process(_ event: LoRaWANEvent, now: SimTime) -> (LoRaWANTransferReport?, ScheduledRadioEvent?) {
         let device = Int(event.device)
+        // An event of a cancelled (or finished) transfer does nothing.
+        guard let transfer = self.devices[device].transfer, transfer.id == Int(event.transfer) else {
+            return (nil, nil)
+        }
         switch event.kind {
         case .frameStart:
             return (nil, self.frameStarted(device: device, now: now))

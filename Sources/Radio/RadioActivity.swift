@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Energy
 import SimKernel
 
-/// What a radio is doing during an interval; an energy model maps each state to a current draw.
-public enum RadioState: Hashable, Sendable {
-    /// Transmitting at the given conducted output power.
-    case transmit(powerDBm: Double)
-    /// Receiving or listening (receive windows, waiting for an acknowledgement).
-    case receive
-    /// Powered and ready but neither sending nor listening (turnarounds, T_IFS gaps).
-    case idle
-    /// Asleep between activities.
-    case sleep
-}
-
 /// One interval `[start, end)` a radio spent in one state.
+///
+/// The state is Energy's ``Energy/RadioState`` (the power view: transmit at an integer dBm, receive, idle,
+/// sleep), so an interval can be handed to a `PoweredDevice` or an `EnergyLedger` as it is.
 @frozen
 public struct RadioInterval: Hashable, Sendable {
     /// When the state began.
@@ -42,8 +34,11 @@ public struct RadioInterval: Hashable, Sendable {
 public struct RadioActivityLog: Hashable, Sendable {
     /// The intervals, in time order, non-overlapping and contiguous.
     public private(set) var intervals: [RadioInterval] = []
-    /// The end of the last interval ever recorded (kept across ``drain()``).
+    /// The time up to which the time line is known: the end of the last interval ever recorded, or the
+    /// latest ``drain(until:)`` time if later (kept across drains).
     public private(set) var end: SimTime?
+    /// The time up to which intervals have been handed out.
+    private var drainedUntil: SimTime?
 
     /// Creates an empty log.
     public init() {}
@@ -72,9 +67,63 @@ public struct RadioActivityLog: Hashable, Sendable {
     }
 
     /// Removes and returns the intervals held; later records continue the same time line.
+    ///
+    /// - Returns: Every interval recorded since the last drain, in time order.
     public mutating func drain() -> [RadioInterval] {
         defer { self.intervals.removeAll(keepingCapacity: true) }
+        self.drainedUntil = self.end
         return self.intervals
+    }
+
+    /// Removes and returns the intervals held up to `time`: those ending at or before it whole, and the part
+    /// before `time` of the one that straddles it (its rest stays, starting at `time`, for a later drain).
+    ///
+    /// A model may record activity ahead of the simulator's clock (LoRaWAN plans its receive windows when
+    /// an uplink ends); draining up to each event's time lets a consumer that never goes back in time (an
+    /// energy model) follow the radio in step with everything else on the device.
+    ///
+    /// When the time line ends before `time`, the radio is taken to have slept until `time` (recorded as
+    /// such), so that later records continue from `time` and never reach back before it.
+    ///
+    /// - Parameter time: the time up to which to drain; records made afterwards must not start before it.
+    /// - Returns: The intervals (or parts) in `[previous drain, time)`, in time order; empty when nothing
+    ///   was recorded before `time`.
+    public mutating func drain(until time: SimTime) -> [RadioInterval] {
+        if let end = self.end {
+            if end < time { self.record(.sleep, from: end, to: time) }
+        } else {
+            self.end = time
+        }
+        self.drainedUntil = Swift.max(self.drainedUntil ?? time, time)
+        var taken: [RadioInterval] = []
+        var index = 0
+        while index < self.intervals.count, self.intervals[index].start < time {
+            var interval = self.intervals[index]
+            if interval.end > time {
+                interval.end = time
+                self.intervals[index].start = time
+                taken.append(interval)
+                break
+            }
+            taken.append(interval)
+            index += 1
+        }
+        self.intervals.removeFirst(index)
+        return taken
+    }
+
+    /// Cuts the time line at `time`, or at the end of what was already drained if that is later: intervals
+    /// that start at or after the cut are forgotten, one that straddles it ends there, and the log's end
+    /// becomes the cut if it was later (used when a transfer is cancelled).
+    ///
+    /// - Returns: The cut.
+    @discardableResult
+    mutating func truncate(at time: SimTime) -> SimTime {
+        let cut = Swift.max(time, self.drainedUntil ?? time)
+        self.intervals.removeAll { $0.start >= cut }
+        if let last = self.intervals.last, last.end > cut { self.intervals[self.intervals.count - 1].end = cut }
+        if let end = self.end, end > cut { self.end = cut }
+        return cut
     }
 
     private mutating func append(_ interval: RadioInterval) {

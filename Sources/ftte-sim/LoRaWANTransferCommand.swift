@@ -6,6 +6,7 @@ import SimKernel
 
 extension LoRaWANRegion: ExpressibleByArgument {}
 extension LinkDirection: ExpressibleByArgument {}
+extension DutyCycleRule: ExpressibleByArgument {}
 
 /// `ftte-sim lorawan-transfer`: how long one device needs to move N bytes over LoRaWAN, alone on a gateway.
 struct LoRaWANTransferCommand: ParsableCommand {
@@ -14,7 +15,8 @@ struct LoRaWANTransferCommand: ParsableCommand {
         abstract: "Simulate one class A device moving N bytes up or down through one gateway; print the outcome.",
         discussion: """
             Uplinks are cut into frames of the data rate's maximum payload and spaced by the device's duty \
-            cycle; downlinks need one device uplink (a poll) per downlink frame and are limited by the \
+            cycle (by default over the one-hour observation window: a burst within the hourly airtime budget \
+            goes out back to back; `--duty-cycle per-frame` closes the sub-band after every frame); downlinks need one device uplink (a poll) per downlink frame and are limited by the \
             gateway's own duty cycle in RX1 and RX2. Prints one CSV row with a header.
             """
     )
@@ -37,6 +39,11 @@ struct LoRaWANTransferCommand: ParsableCommand {
     @Option(name: .customLong("rx2-dr"), help: "RX2 data rate index (default: the region's, EU868 DR0, US915 DR8).")
     var rx2DataRate: Int?
 
+    @Option(
+        name: .customLong("duty-cycle"),
+        help: "Duty-cycle rule: window (hourly airtime credit, the default) or per-frame (off time after each frame).")
+    var dutyCycle: DutyCycleRule = .window
+
     @Flag(help: "Send unconfirmed uplinks (no acknowledgements or retries).")
     var unconfirmed = false
 
@@ -58,6 +65,7 @@ struct LoRaWANTransferCommand: ParsableCommand {
         var configuration = LoRaWANNetworkConfiguration(region: self.region, masterSeed: self.seed)
         if let rx2 = self.rx2DataRate { configuration.rx2DataRateIndex = rx2 }
         if self.ttnFairUse { configuration.fairUse = .theThingsNetwork }
+        configuration.dutyCycleRule = self.dutyCycle
         do {
             var network = try LoRaWANNetwork(configuration: configuration)
             let device = try network.addDevice(

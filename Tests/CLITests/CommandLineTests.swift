@@ -94,6 +94,28 @@ struct CommandLineTests {
         #expect(try run(arguments).standardOutput == first.standardOutput)
     }
 
+    /// The simulated duration (`duration_s`) of one `lorawan-transfer` run.
+    func transferSeconds(_ arguments: [String]) throws -> Double {
+        let result = try run(["lorawan-transfer"] + arguments)
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        let header = try #require(lines.first).split(separator: ",")
+        let values = try #require(lines.dropFirst().first).split(separator: ",")
+        let column = try #require(header.firstIndex(of: "duration_s"))
+        #expect(values[header.firstIndex(of: "delivered") ?? 0] == "true")
+        return try #require(Double(values[column]))
+    }
+
+    /// 10 kB at DR5 is 42 frames and about 17 s of airtime: within the hourly budget of the 1 % sub-band
+    /// (36 s), so the window rule sends them as fast as the acknowledgements allow, while the per-frame
+    /// rule waits 99 × each frame's airtime after it (≈ 40 s a frame).
+    @Test func aTenKilobyteUplinkAtDR5TakesMinutesUnderTheWindowRuleAndHalfAnHourPerFrame() throws {
+        let arguments = ["--bytes", "10000", "--dr", "5", "--direction", "uplink"]
+        #expect(try transferSeconds(arguments) < 300)
+        #expect(try transferSeconds(arguments + ["--duty-cycle", "per-frame"]) >= 1_500)
+        #expect(try run(["lorawan-transfer", "--bytes", "10", "--duty-cycle", "hourly"]).status == 64)
+    }
+
     @Test func trainRejectsAModelWhoseInputDoesNotMatchTheData() throws {
         let result = try run(["train", "--model", "cnn-cifar", "--epochs", "1"])
         #expect(result.status == 65)

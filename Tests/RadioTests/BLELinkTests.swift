@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Energy
 import Radio
 import SimKernel
 import Testing
@@ -175,12 +176,12 @@ struct BLEConnectionTests {
 struct RadioActivityLogTests {
     @Test func logFillsGapsWithSleepMergesEqualStatesAndJoinsAcrossDrains() {
         var log = RadioActivityLog()
-        log.record(.transmit(powerDBm: 14), from: .milliseconds(10), to: .milliseconds(20))
-        log.record(.transmit(powerDBm: 14), from: .milliseconds(20), to: .milliseconds(25))
+        log.record(.transmit(dBm: 14), from: .milliseconds(10), to: .milliseconds(20))
+        log.record(.transmit(dBm: 14), from: .milliseconds(20), to: .milliseconds(25))
         log.record(.receive, from: .milliseconds(40), to: .milliseconds(41))
         #expect(
             log.intervals == [
-                RadioInterval(start: .milliseconds(10), end: .milliseconds(25), state: .transmit(powerDBm: 14)),
+                RadioInterval(start: .milliseconds(10), end: .milliseconds(25), state: .transmit(dBm: 14)),
                 RadioInterval(start: .milliseconds(25), end: .milliseconds(40), state: .sleep),
                 RadioInterval(start: .milliseconds(40), end: .milliseconds(41), state: .receive),
             ])

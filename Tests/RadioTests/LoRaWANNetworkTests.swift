@@ -28,9 +28,10 @@ private func transmissions(_ log: RadioActivityLog) -> [RadioInterval] {
 }
 
 struct LoRaWANNetworkTests {
-    @Test func confirmedUplinkIsFragmentedAndSpacedByTheOnePercentDutyCycle() throws {
+    @Test func underThePerFrameRuleAConfirmedUplinkIsFragmentedAndSpacedByTheOnePercentDutyCycle() throws {
         var configuration = LoRaWANNetworkConfiguration(region: .eu868)
         noShadowing(&configuration)
+        configuration.dutyCycleRule = .perFrame
         var network = try LoRaWANNetwork(configuration: configuration)
         let device = try network.addDevice(
             LoRaWANDeviceConfiguration(entity: 1, dataRateIndex: 5, gatewayDistancesMeters: [50]))
@@ -48,10 +49,32 @@ struct LoRaWANNetworkTests {
             let airtime = LoRaWANRegion.eu868.frameAirtime(
                 applicationBytes: k < 4 ? 242 : 32, dataRate: rate, direction: .uplink)
             #expect(pair.0.duration == airtime)
-            // All three default channels are in g1 (1 %): the next frame starts 100 × airtime after this one.
+            // All three default channels are in h1.5 (1 %): the next frame starts 100 × airtime after this one.
             #expect(pair.1.start - pair.0.start == airtime * 100)
         }
         #expect(report.uplinkAirtime == tx.reduce(SimTime.zero) { $0 + $1.duration })
+    }
+
+    @Test func underTheWindowRuleABurstWithinTheHourlyBudgetGoesOutBackToBack() throws {
+        var configuration = LoRaWANNetworkConfiguration(region: .eu868)
+        noShadowing(&configuration)
+        #expect(configuration.dutyCycleRule == .window)
+        var network = try LoRaWANNetwork(configuration: configuration)
+        let device = try network.addDevice(
+            LoRaWANDeviceConfiguration(
+                entity: 1, dataRateIndex: 5, gatewayDistancesMeters: [50], confirmedUplinks: false))
+        // 9 full frames: 242 + 13 = 255 PHY bytes at SF7/125, CR 4/5, CRC, explicit header:
+        // 8 + ceil((8·255 − 28 + 28 + 16) / 28) · 5 = 378 payload symbols + 12.25 preamble = 390.25 × 1.024 ms.
+        let airtime = SimTime.microseconds(399_616)
+        // 9 × 0.4 s ≈ 3.6 s of the 36 s hourly budget: the only waits are the MAC's own, RX1 (1 s after the
+        // frame) and RX2 (2 s after it, open 8 DR0 symbols = 262.144 ms).
+        let period = airtime + .milliseconds(2_000) + .microseconds(262_144)
+        let report = try #require(try run(&network, transfers: [(device, 9 * 242, .uplink, .zero)]).first)
+        #expect(report.delivered)
+        let tx = transmissions(network.activity(of: device))
+        #expect(tx.map(\.start) == (0..<9).map { period * Int64($0) })
+        #expect(tx.allSatisfy { $0.duration == airtime })
+        #expect(report.end == period * 9)
     }
 
     @Test func acknowledgementArrivesInRX1OneSecondAfterTheUplinkAndRX2IsSkipped() throws {
@@ -93,12 +116,13 @@ struct LoRaWANNetworkTests {
         #expect(total == log.intervals.last!.end - log.intervals.first!.start)
     }
 
-    @Test func gatewayDutyCycleBoundsHowFastAModelComesDown() throws {
-        // RX2 moved into g1 as well, so every downlink shares one 1 % sub-band of the gateway.
+    @Test func underThePerFrameRuleTheGatewayDutyCycleBoundsHowFastAModelComesDown() throws {
+        // RX2 moved into h1.5 as well, so every downlink shares one 1 % sub-band of the gateway.
         var configuration = LoRaWANNetworkConfiguration(region: .eu868)
         noShadowing(&configuration)
         configuration.rx2FrequencyHertz = 868_500_000
         configuration.rx2DataRateIndex = 5
+        configuration.dutyCycleRule = .perFrame
         var network = try LoRaWANNetwork(configuration: configuration)
         let device = try network.addDevice(
             LoRaWANDeviceConfiguration(entity: 1, dataRateIndex: 5, gatewayDistancesMeters: [50]))
