@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// What FedBuff divides the buffer's staleness-weighted sum by (`strategy.divisor`).
+public enum FedBuffDivisor: String, CaseIterable, Hashable, Sendable {
+    /// The number of buffered updates, K for a full buffer (Nguyen et al. 2022, Algorithm 1): an element
+    /// held by few updates of a sparse buffer moves by their sum over K.
+    case k
+    /// Per element, the number of buffered updates that hold it: sub-network updates are averaged over their
+    /// holders (identical to `k` when every update is dense).
+    case holders
+}
+
+/// FedBuff (Nguyen et al., AISTATS 2022): arriving deltas, each scaled by s(τ) at arrival, fill a buffer of
+/// K; when it is full the server steps, per element e, x_e ← x_e + η_g · Σ_{i ∋ e} s(τᵢ)Δᵢₑ / D_e, with
+/// D_e = K (``FedBuffDivisor/k``) or the number of buffered updates that hold e (``FedBuffDivisor/holders``).
+///
+/// s(τ) is not normalised away: a buffer of uniformly stale updates moves the model less.
+public struct FedBuffAggregator: Sendable {
+    /// Buffer size K ≥ 1.
+    public let bufferSize: Int
+    /// Server learning rate η_g > 0.
+    public let serverLearningRate: Double
+    /// The divisor D.
+    public let divisor: FedBuffDivisor
+    /// The staleness-decay function s.
+    public let staleness: any StalenessWeighting
+    private var buffer: [(update: ClientUpdate, weight: Double, staleness: Int)] = []
+
+    /// Creates the aggregator.
+    ///
+    /// - Parameters:
+    ///   - bufferSize: K ≥ 1 (`strategy.buffer`).
+    ///   - serverLearningRate: η_g > 0 (`strategy.server_lr`).
+    ///   - divisor: D (`strategy.divisor`).
+    ///   - staleness: s, validated with ``StalenessWeighting/validate()``.
+    /// - Throws: ``FederationConfigurationError`` naming the first invalid parameter's key.
+    public init(
+        bufferSize: Int, serverLearningRate: Double = 1, divisor: FedBuffDivisor = .k,
+        staleness: any StalenessWeighting
+    ) throws(FederationConfigurationError) {
+        try validateBuffer(bufferSize: bufferSize, serverLearningRate: serverLearningRate)
+        try staleness.validate()
+        self.bufferSize = bufferSize
+        self.serverLearningRate = serverLearningRate
+        self.divisor = divisor
+        self.staleness = staleness
+    }
+
+    /// Updates waiting in the buffer.
+    public var bufferedCount: Int { self.buffer.count }
+
+    /// Buffers one update, stepping the model when the buffer fills.
+    ///
+    /// - Parameters:
+    ///   - update: The arriving update; τ = model version − its base version.
+    ///   - model: The server model.
+    /// - Returns: `buffered`, `stepped`, `dropped` (by s) or `rejected` (τ < 0).
+    public mutating func receive(_ update: ClientUpdate, into model: inout GlobalModel) -> AggregationOutcome {
+        let tau = model.version - update.baseVersion
+        guard tau >= 0 else { return .rejected(baseVersion: update.baseVersion, currentVersion: model.version) }
+        guard let s = self.staleness.boundedWeight(staleness: tau) else { return .dropped(staleness: tau) }
+        self.buffer.append((update, s, tau))
+        guard self.buffer.count == self.bufferSize else { return .buffered(count: self.buffer.count) }
+        return self.step(into: &model)
+    }
+
+    /// Applies a partly filled buffer at the end of a run as one step with K = the number buffered (so
+    /// ``FedBuffDivisor/k`` divides by that number).
+    ///
+    /// - Parameter model: The server model.
+    /// - Returns: ``FlushOutcome/empty``, or the step taken.
+    public mutating func flush(into model: inout GlobalModel) -> FlushOutcome {
+        self.buffer.isEmpty ? .empty : .applied(self.step(into: &model))
+    }
+
+    private mutating func step(into model: inout GlobalModel) -> AggregationOutcome {
+        let count = self.buffer.count
+        let sums = accumulateSparseDeltas(self.buffer.map { ($0.update, $0.weight, 1) }, layout: model.layout)
+        switch self.divisor {
+        case .k: model.step(adding: sums.numerator, scale: self.serverLearningRate / Double(count))
+        case .holders: model.step(adding: sums.quotient, scale: self.serverLearningRate)
+        }
+        let meanStaleness = Double(self.buffer.reduce(0) { $0 + $1.staleness }) / Double(count)
+        self.buffer.removeAll(keepingCapacity: true)
+        return .stepped(version: model.version, updates: count, meanStaleness: meanStaleness)
+    }
+}
+
+/// Checks a buffered rule's K and η_g.
+func validateBuffer(bufferSize: Int, serverLearningRate: Double) throws(FederationConfigurationError) {
+    guard bufferSize >= 1 else {
+        throw .invalid("strategy.buffer", value: "\(bufferSize)", expected: "an integer ≥ 1")
+    }
+    guard serverLearningRate.isFinite, serverLearningRate > 0 else {
+        throw .invalid("strategy.server_lr", value: "\(serverLearningRate)", expected: "a number > 0")
+    }
+}
