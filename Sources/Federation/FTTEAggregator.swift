@@ -22,18 +22,18 @@ public enum FTTENormalisation: String, CaseIterable, Hashable, Sendable {
 /// (equal by default).
 public struct FTTEAggregator: Sendable {
     /// Buffer size K ≥ 1.
-    public let bufferSize: Int
+    public var bufferSize: Int { self.buffer.capacity }
     /// Server learning rate η_g > 0.
     public let serverLearningRate: Double
     /// The staleness-decay function s.
-    public let staleness: any StalenessWeighting
+    public var staleness: any StalenessWeighting { self.buffer.staleness }
     /// The variance term g.
     public let variance: VarianceWeighting
     /// The example-count term c.
     public let examples: ExampleCountWeighting
     /// How the weights are normalised.
     public let normalisation: FTTENormalisation
-    private var buffer: [(update: ClientUpdate, age: Double, staleness: Int)] = []
+    private var buffer: StalenessBuffer
 
     /// Creates the aggregator.
     ///
@@ -53,16 +53,15 @@ public struct FTTEAggregator: Sendable {
         try validateBuffer(bufferSize: bufferSize, serverLearningRate: serverLearningRate)
         try staleness.validate()
         try variance.validate()
-        self.bufferSize = bufferSize
+        self.buffer = StalenessBuffer(capacity: bufferSize, staleness: staleness)
         self.serverLearningRate = serverLearningRate
-        self.staleness = staleness
         self.variance = variance
         self.examples = examples
         self.normalisation = normalisation
     }
 
     /// Updates waiting in the buffer.
-    public var bufferedCount: Int { self.buffer.count }
+    public var bufferedCount: Int { self.buffer.entries.count }
 
     /// The weights ωᵢ the buffered updates would get now, for dense updates (empty when the buffer is empty;
     /// the unnormalised products when the normaliser is 0).
@@ -74,15 +73,15 @@ public struct FTTEAggregator: Sendable {
 
     /// Per buffered update: the numerator weight s(τᵢ)hᵢ and the normaliser weight.
     private var terms: [(numerator: Double, denominator: Double)] {
-        let variances = self.buffer.map { $0.update.deltaVariance }
+        let variances = self.buffer.entries.map { $0.update.deltaVariance }
         let meanVariance = variances.isEmpty ? 0 : variances.reduce(0, +) / Double(variances.count)
-        return zip(self.buffer, variances).map { entry, variance in
+        return zip(self.buffer.entries, variances).map { entry, variance in
             let h =
                 self.variance.weight(variance: variance, meanVariance: meanVariance)
                 * self.examples.weight(examples: entry.update.exampleCount)
             switch self.normalisation {
-            case .buffer: return (entry.age * h, entry.age * h)
-            case .absolute: return (entry.age * h, h)
+            case .buffer: return (entry.weight * h, entry.weight * h)
+            case .absolute: return (entry.weight * h, h)
             }
         }
     }
@@ -94,11 +93,7 @@ public struct FTTEAggregator: Sendable {
     ///   - model: The server model.
     /// - Returns: `buffered`, `stepped`, `dropped` (by s) or `rejected` (τ < 0).
     public mutating func receive(_ update: ClientUpdate, into model: inout GlobalModel) -> AggregationOutcome {
-        let tau = model.version - update.baseVersion
-        guard tau >= 0 else { return .rejected(baseVersion: update.baseVersion, currentVersion: model.version) }
-        guard let s = self.staleness.boundedWeight(staleness: tau) else { return .dropped(staleness: tau) }
-        self.buffer.append((update, s, tau))
-        guard self.buffer.count == self.bufferSize else { return .buffered(count: self.buffer.count) }
+        if let outcome = self.buffer.admit(update, version: model.version) { return outcome }
         return self.step(into: &model)
     }
 
@@ -108,16 +103,13 @@ public struct FTTEAggregator: Sendable {
     /// - Parameter model: The server model.
     /// - Returns: ``FlushOutcome/empty``, or the step taken.
     public mutating func flush(into model: inout GlobalModel) -> FlushOutcome {
-        self.buffer.isEmpty ? .empty : .applied(self.step(into: &model))
+        self.buffer.entries.isEmpty ? .empty : .applied(self.step(into: &model))
     }
 
     private mutating func step(into model: inout GlobalModel) -> AggregationOutcome {
-        let count = self.buffer.count
-        let weighted = zip(self.buffer, self.terms).map { ($0.update, $1.numerator, $1.denominator) }
+        let weighted = zip(self.buffer.entries, self.terms).map { ($0.update, $1.numerator, $1.denominator) }
         model.step(
             adding: accumulateSparseDeltas(weighted, layout: model.layout).quotient, scale: self.serverLearningRate)
-        let meanStaleness = Double(self.buffer.reduce(0) { $0 + $1.staleness }) / Double(count)
-        self.buffer.removeAll(keepingCapacity: true)
-        return .stepped(version: model.version, updates: count, meanStaleness: meanStaleness)
+        return self.buffer.release(steppedTo: model)
     }
 }

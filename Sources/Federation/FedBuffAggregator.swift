@@ -17,14 +17,14 @@ public enum FedBuffDivisor: String, CaseIterable, Hashable, Sendable {
 /// s(τ) is not normalised away: a buffer of uniformly stale updates moves the model less.
 public struct FedBuffAggregator: Sendable {
     /// Buffer size K ≥ 1.
-    public let bufferSize: Int
+    public var bufferSize: Int { self.buffer.capacity }
     /// Server learning rate η_g > 0.
     public let serverLearningRate: Double
     /// The divisor D.
     public let divisor: FedBuffDivisor
     /// The staleness-decay function s.
-    public let staleness: any StalenessWeighting
-    private var buffer: [(update: ClientUpdate, weight: Double, staleness: Int)] = []
+    public var staleness: any StalenessWeighting { self.buffer.staleness }
+    private var buffer: StalenessBuffer
 
     /// Creates the aggregator.
     ///
@@ -40,14 +40,13 @@ public struct FedBuffAggregator: Sendable {
     ) throws(FederationConfigurationError) {
         try validateBuffer(bufferSize: bufferSize, serverLearningRate: serverLearningRate)
         try staleness.validate()
-        self.bufferSize = bufferSize
+        self.buffer = StalenessBuffer(capacity: bufferSize, staleness: staleness)
         self.serverLearningRate = serverLearningRate
         self.divisor = divisor
-        self.staleness = staleness
     }
 
     /// Updates waiting in the buffer.
-    public var bufferedCount: Int { self.buffer.count }
+    public var bufferedCount: Int { self.buffer.entries.count }
 
     /// Buffers one update, stepping the model when the buffer fills.
     ///
@@ -56,11 +55,7 @@ public struct FedBuffAggregator: Sendable {
     ///   - model: The server model.
     /// - Returns: `buffered`, `stepped`, `dropped` (by s) or `rejected` (τ < 0).
     public mutating func receive(_ update: ClientUpdate, into model: inout GlobalModel) -> AggregationOutcome {
-        let tau = model.version - update.baseVersion
-        guard tau >= 0 else { return .rejected(baseVersion: update.baseVersion, currentVersion: model.version) }
-        guard let s = self.staleness.boundedWeight(staleness: tau) else { return .dropped(staleness: tau) }
-        self.buffer.append((update, s, tau))
-        guard self.buffer.count == self.bufferSize else { return .buffered(count: self.buffer.count) }
+        if let outcome = self.buffer.admit(update, version: model.version) { return outcome }
         return self.step(into: &model)
     }
 
@@ -70,19 +65,17 @@ public struct FedBuffAggregator: Sendable {
     /// - Parameter model: The server model.
     /// - Returns: ``FlushOutcome/empty``, or the step taken.
     public mutating func flush(into model: inout GlobalModel) -> FlushOutcome {
-        self.buffer.isEmpty ? .empty : .applied(self.step(into: &model))
+        self.buffer.entries.isEmpty ? .empty : .applied(self.step(into: &model))
     }
 
     private mutating func step(into model: inout GlobalModel) -> AggregationOutcome {
-        let count = self.buffer.count
-        let sums = accumulateSparseDeltas(self.buffer.map { ($0.update, $0.weight, 1) }, layout: model.layout)
+        let count = self.buffer.entries.count
+        let sums = accumulateSparseDeltas(self.buffer.entries.map { ($0.update, $0.weight, 1) }, layout: model.layout)
         switch self.divisor {
         case .k: model.step(adding: sums.numerator, scale: self.serverLearningRate / Double(count))
         case .holders: model.step(adding: sums.quotient, scale: self.serverLearningRate)
         }
-        let meanStaleness = Double(self.buffer.reduce(0) { $0 + $1.staleness }) / Double(count)
-        self.buffer.removeAll(keepingCapacity: true)
-        return .stepped(version: model.version, updates: count, meanStaleness: meanStaleness)
+        return self.buffer.release(steppedTo: model)
     }
 }
 

@@ -56,6 +56,10 @@ public struct GlobalModel: Sendable {
     }
 
     /// Adds `scale × delta` (dense, one array per tensor) and advances the version.
+    ///
+    /// - Parameters:
+    ///   - delta: One dense array per tensor (an empty array leaves its tensor unchanged).
+    ///   - scale: The factor applied to every element (in `Double`, then rounded to `Float`).
     public mutating func step(adding delta: [[Double]], scale: Double = 1) {
         for tensor in delta.indices where !delta[tensor].isEmpty {
             self.parameters[tensor].withUnsafeMutableBufferPointer { values in
