@@ -18,12 +18,20 @@ public enum AsynchronousRule: Sendable {
         }
     }
 
-    /// Applies one update; `base` is the snapshot the client trained from.
-    mutating func receive(_ update: ClientUpdate, base: [[Float]], into model: inout GlobalModel)
+    /// Whether the rule reads the parameters of the version an update was trained from (FedAsync mixes
+    /// x_base + Δ); FedBuff and FTTE add deltas and need no snapshot.
+    public var readsBaseVersion: Bool {
+        if case .fedAsync = self { return true }
+        return false
+    }
+
+    /// Applies one update; `base` is the snapshot the client trained from (read by FedAsync only).
+    mutating func receive(_ update: ClientUpdate, base: [[Float]]?, into model: inout GlobalModel)
         -> AggregationOutcome
     {
         switch self {
         case .fedAsync(let rule):
+            guard let base else { return .rejected(baseVersion: update.baseVersion, currentVersion: model.version) }
             return rule.receive(update, base: base, into: &model)
         case .fedBuff(var rule):
             defer { self = .fedBuff(rule) }
@@ -31,6 +39,20 @@ public enum AsynchronousRule: Sendable {
         case .ftte(var rule):
             defer { self = .ftte(rule) }
             return rule.receive(update, into: &model)
+        }
+    }
+
+    /// Applies a partly filled buffer (FedBuff, FTTE); FedAsync has none.
+    mutating func flush(into model: inout GlobalModel) -> FlushOutcome {
+        switch self {
+        case .fedAsync:
+            return .empty
+        case .fedBuff(var rule):
+            defer { self = .fedBuff(rule) }
+            return rule.flush(into: &model)
+        case .ftte(var rule):
+            defer { self = .ftte(rule) }
+            return rule.flush(into: &model)
         }
     }
 }

@@ -10,7 +10,8 @@ import TinyTrain
 /// batches of ``batchSize`` (the last one smaller when the count does not divide). Layers outside the
 /// sub-network are frozen and run forward only. When the sub-network is finer than the engine's row
 /// granularity, the elements of trained rows outside it are restored after every step (see ``SubNetwork``).
-/// With ``privacy`` the update is clipped and noised before it is returned.
+/// With ``privacy`` the update is clipped before it is returned, and in `local` mode noised too (in `central`
+/// mode the server adds the noise).
 ///
 /// The result is a pure function of (base parameters, examples, streams): training runs no clock.
 public struct ClientTrainer: Hashable, Sendable {
@@ -22,7 +23,7 @@ public struct ClientTrainer: Hashable, Sendable {
     public var learningRate: Float
     /// SGD momentum μ ∈ [0, 1); with μ > 0 the plan keeps momentum buffers in SRAM.
     public var momentum: Float
-    /// Optional client-level differential privacy.
+    /// Optional client-level differential privacy (clipping; in `local` mode also the noise).
     public var privacy: ClientPrivacy?
 
     /// Creates the trainer.
@@ -31,15 +32,17 @@ public struct ClientTrainer: Hashable, Sendable {
     public init(
         epochs: Int, batchSize: Int, learningRate: Float, momentum: Float = 0, privacy: ClientPrivacy? = nil
     ) throws(FederationConfigurationError) {
-        guard epochs >= 1 else { throw .invalid("client.epochs", value: "\(epochs)", expected: "an integer ≥ 1") }
+        guard epochs >= 1 else {
+            throw .invalid("strategy.client.epochs", value: "\(epochs)", expected: "an integer ≥ 1")
+        }
         guard batchSize >= 1 else {
-            throw .invalid("client.batch", value: "\(batchSize)", expected: "an integer ≥ 1")
+            throw .invalid("strategy.client.batch", value: "\(batchSize)", expected: "an integer ≥ 1")
         }
         guard learningRate.isFinite, learningRate > 0 else {
-            throw .invalid("client.lr", value: "\(learningRate)", expected: "a number > 0")
+            throw .invalid("strategy.client.lr", value: "\(learningRate)", expected: "a number > 0")
         }
         guard momentum.isFinite, momentum >= 0, momentum < 1 else {
-            throw .invalid("client.momentum", value: "\(momentum)", expected: "a number in [0, 1)")
+            throw .invalid("strategy.client.momentum", value: "\(momentum)", expected: "a number in [0, 1)")
         }
         self.epochs = epochs
         self.batchSize = batchSize
@@ -86,7 +89,7 @@ public struct ClientTrainer: Hashable, Sendable {
     ///   - clientID: The device id.
     ///   - examples: The client's partition.
     ///   - shuffle: The client's stream for the order of examples.
-    ///   - noise: The client's stream for privacy noise (required when ``privacy`` is set).
+    ///   - noise: The client's stream for privacy noise (required in `local` privacy mode with σ > 0).
     /// - Throws: ``FederationConfigurationError`` for a client without examples or a missing noise stream,
     ///   ``PlanError`` when the engine rejects the data, ``NonFiniteUpdateError`` when training diverges.
     public func train(
@@ -100,9 +103,9 @@ public struct ClientTrainer: Hashable, Sendable {
             throw FederationConfigurationError.invalid(
                 "client[\(clientID)].examples", value: "\(count)", expected: "at least one training example")
         }
-        if self.privacy != nil && noise == nil {
+        if self.privacy?.clientAddsNoise == true && noise == nil {
             throw FederationConfigurationError.invalid(
-                "privacy", value: "no noise stream", expected: "a noise stream for client \(clientID)")
+                "strategy.privacy", value: "no noise stream", expected: "a noise stream for client \(clientID)")
         }
         let session = try TrainingSession(plan: plan, weights: model.layerWeights(from: base))
         let updateMACs = plan.trainableParameterCount * (plan.options.momentum ? 2 : 1)
@@ -141,8 +144,8 @@ public struct ClientTrainer: Hashable, Sendable {
             throw NonFiniteUpdateError(clientID: clientID, step: steps)
         }
         var norm: Double?
-        if let privacy = self.privacy, let noise {
-            norm = privacy.privatize(&deltas, stream: noise)
+        if let privacy = self.privacy {
+            norm = noise.map { privacy.privatize(&deltas, stream: $0) } ?? privacy.clip(&deltas)
         }
         return ClientTrainingResult(
             update: ClientUpdate(

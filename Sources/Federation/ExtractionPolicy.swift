@@ -8,8 +8,9 @@ import SimKernel
 ///   sub-models); with `sharedSeed` the index list costs 12 bytes per tensor, otherwise it travels explicitly.
 /// - `width`: HeteroFL (Diao, Ding & Tarokh, ICLR 2021) nested slicing — the first ⌈r·C⌉ channels of every
 ///   hidden dimension.
-/// - `rolling`: FedRolex (Alam et al., NeurIPS 2022) — a window of ⌈r·C⌉ channels starting at `round mod C`,
-///   so every channel is trained as rounds advance.
+/// - `rolling`: FedRolex (Alam et al., NeurIPS 2022) — a window of ⌈r·C⌉ channels starting at `step mod C`,
+///   so every channel is trained as the strategy's rounds advance. The step is the strategy's round counter,
+///   passed explicitly, not the model version (which stands still when a round closes empty).
 ///
 /// A device trains `width` and `rolling` sub-networks as a narrower model (``SlicedModel``) and `random-index`
 /// ones inside the full model (``FederatedModel/subNetwork(specs:)``). The memory-driven `sparse-update` policy,
@@ -31,20 +32,24 @@ public enum ExtractionPolicy: Hashable, Sendable {
         }
     }
 
-    /// The sub-network for capacity ratio `capacityRatio` in round `round`.
+    /// The sub-network for capacity ratio `capacityRatio` at rolling step `step`.
     ///
     /// - Parameters:
     ///   - layout: The model's tensors.
-    ///   - capacityRatio: r ∈ (0, 1].
-    ///   - round: The server round (or model version) the sub-network is cut for; only `rolling` uses it.
-    ///   - stream: Draws for `randomIndex` (the device's own stream, so its choice is reproducible).
+    ///   - capacityRatio: r ∈ (0, 1] (`strategy.subnet.capacity_ratio`).
+    ///   - step: Only `rolling` reads it: the window of every sliced dimension of C channels starts at
+    ///     `step mod C` (Euclidean, so a negative step wraps too). FedRolex rolls once per round of the
+    ///     strategy: pass the round number (``SynchronousServer/OpenAction/opened(round:cohort:)``), or for an
+    ///     asynchronous strategy a counter the caller advances once per server step.
+    ///   - stream: Draws for `randomIndex` (the device's own stream, so its choice is reproducible): per
+    ///     tensor, one 64-bit seed (`sharedSeed`) or one `choose` draw.
     /// - Returns: One index description per tensor.
     /// - Throws: ``FederationConfigurationError`` when r is outside (0, 1].
     public func extract(
-        layout: ModelLayout, capacityRatio: Double, round: Int, stream: RandomStream
+        layout: ModelLayout, capacityRatio: Double, step: Int, stream: RandomStream
     ) throws(FederationConfigurationError) -> [IndexSpec] {
         guard capacityRatio > 0, capacityRatio <= 1 else {
-            throw .invalid("subnet.capacity_ratio", value: "\(capacityRatio)", expected: "a number in (0, 1]")
+            throw .invalid("strategy.subnet.capacity_ratio", value: "\(capacityRatio)", expected: "a number in (0, 1]")
         }
         func kept(_ total: Int) -> Int {
             Swift.min(total, Swift.max(1, Int((capacityRatio * Double(total)).rounded(.up))))
@@ -57,9 +62,10 @@ public enum ExtractionPolicy: Hashable, Sendable {
                 if sharedSeed { return .seeded(seed: stream.next(), count: count) }
                 return .explicit(stream.choose(count, from: tensor.elementCount))
             case .width, .rolling:
-                let offset = self == .rolling ? round : 0
+                let offset = self == .rolling ? step : 0
                 func window(_ total: Int, _ sliced: Bool) -> ChannelWindow {
-                    sliced ? ChannelWindow(start: offset % total, count: kept(total), total: total) : .all(total)
+                    let start = ((offset % total) + total) % total
+                    return sliced ? ChannelWindow(start: start, count: kept(total), total: total) : .all(total)
                 }
                 let outputs = window(tensor.outputChannels, tensor.slicesOutputChannels)
                 let inputs = window(tensor.inputChannels, tensor.slicesInputChannels)

@@ -18,17 +18,20 @@ extension SlicedModel {
     ///   - capBytes: The device's training SRAM.
     ///   - options: Batch and optimizer of the device's plans (their cap is replaced by `capBytes`).
     ///   - candidates: Ratios in (0, 1] to try.
-    /// - Throws: As ``init(model:specs:)`` and ``ExtractionPolicy/extract(layout:capacityRatio:round:stream:)``.
+    /// - Throws: As ``init(model:specs:)`` and ``ExtractionPolicy/extract(layout:capacityRatio:step:stream:)``.
     public static func largestCapacityRatio(
         model: FederatedModel, policy: ExtractionPolicy, capBytes: Int, options: CompileOptions,
         candidates: [Double] = defaultCandidateRatios
     ) throws -> Double? {
-        precondition(policy == .width || policy == .rolling, "only width and rolling slice the model")
+        guard policy == .width || policy == .rolling else {
+            throw FederationConfigurationError.invalid(
+                "strategy.subnet.policy", value: policy.name, expected: "width or rolling (the policies that slice)")
+        }
         var options = options
         options.capBytes = capBytes
         let unused = RandomStream(seed: 0)
         for ratio in candidates.sorted(by: >) {
-            let specs = try policy.extract(layout: model.layout, capacityRatio: ratio, round: 0, stream: unused)
+            let specs = try policy.extract(layout: model.layout, capacityRatio: ratio, step: 0, stream: unused)
             let sliced = try SlicedModel(model: model, specs: specs)
             do {
                 _ = try TrainingPlan.compile(sliced.narrow.graph, update: .full, options: options)

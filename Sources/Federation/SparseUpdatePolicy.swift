@@ -71,7 +71,7 @@ public struct SparseUpdatePolicy: Hashable, Sendable {
         order: Order = .depthFirst
     ) throws(FederationConfigurationError) {
         guard batchSize >= 1 else {
-            throw .invalid("client.batch", value: "\(batchSize)", expected: "an integer ≥ 1")
+            throw .invalid("strategy.client.batch", value: "\(batchSize)", expected: "an integer ≥ 1")
         }
         let valid =
             channelRatios.allSatisfy { $0 > 0 && $0 <= 1 }

@@ -6,9 +6,34 @@ import Foundation
 /// or to `nil` when the update is to be dropped.
 ///
 /// Conform a type to this protocol to add a decay function; the built-in ones are ``StalenessDecay``.
+///
+/// The aggregators call ``validate()`` when they are created, and keep what ``weight(staleness:)`` returns in
+/// [0, 1] (a value above 1 counts as 1, a negative or NaN one as 0), so a custom function cannot amplify an
+/// update.
 public protocol StalenessWeighting: Sendable {
-    /// The weight s(τ) of an update whose staleness is `staleness` (≥ 0), or `nil` to drop it.
+    /// The weight s(τ) ∈ [0, 1] of an update whose staleness is `staleness` (≥ 0), or `nil` to drop it.
+    ///
+    /// - Parameter staleness: τ, server versions since the client downloaded.
+    /// - Returns: s(τ), or `nil` when the update is to be dropped.
     func weight(staleness: Int) -> Double?
+
+    /// Checks the function's parameters (the default accepts any).
+    ///
+    /// - Throws: ``FederationConfigurationError`` naming the manifest key of the first invalid parameter.
+    func validate() throws(FederationConfigurationError)
+}
+
+extension StalenessWeighting {
+    /// Accepts any parameters: a custom function without parameters to check.
+    ///
+    /// - Throws: Never.
+    public func validate() throws(FederationConfigurationError) {}
+
+    /// s(τ) kept in [0, 1]: what the aggregators apply.
+    func boundedWeight(staleness: Int) -> Double? {
+        guard let weight = self.weight(staleness: staleness) else { return nil }
+        return weight.isNaN ? 0 : Swift.min(1, Swift.max(0, weight))
+    }
 }
 
 /// The staleness-decay functions that manifests name (`strategy.staleness.fn`).
@@ -38,34 +63,43 @@ public enum StalenessDecay: StalenessWeighting, Equatable, Hashable {
         }
     }
 
-    /// Checks the parameters.
+    /// Checks the parameters: every exponent and slope ≥ 0 (so s(τ) ∈ [0, 1]), every bound ≥ 0.
     ///
-    /// - Throws: ``FederationConfigurationError`` naming the parameter and the valid range.
+    /// - Throws: ``FederationConfigurationError`` naming the key (`strategy.staleness.a`, `.lambda`, `.b`,
+    ///   `.max`) and the valid range.
     public func validate() throws(FederationConfigurationError) {
         switch self {
         case .constant:
             break
         case .polynomial(let a):
-            guard a.isFinite, a >= 0 else { throw .invalid("staleness.a", value: "\(a)", expected: "a number ≥ 0") }
+            guard a.isFinite, a >= 0 else {
+                throw .invalid("strategy.staleness.a", value: "\(a)", expected: "a number ≥ 0")
+            }
         case .exponential(let lambda):
             guard lambda.isFinite, lambda >= 0 else {
-                throw .invalid("staleness.lambda", value: "\(lambda)", expected: "a number ≥ 0")
+                throw .invalid("strategy.staleness.lambda", value: "\(lambda)", expected: "a number ≥ 0")
             }
         case .hinge(let a, let b):
-            guard a.isFinite, a >= 0 else { throw .invalid("staleness.a", value: "\(a)", expected: "a number ≥ 0") }
-            guard b >= 0 else { throw .invalid("staleness.b", value: "\(b)", expected: "an integer ≥ 0") }
+            guard a.isFinite, a >= 0 else {
+                throw .invalid("strategy.staleness.a", value: "\(a)", expected: "a number ≥ 0")
+            }
+            guard b >= 0 else { throw .invalid("strategy.staleness.b", value: "\(b)", expected: "an integer ≥ 0") }
         case .cutoff(let maximum):
             guard maximum >= 0 else {
-                throw .invalid("staleness.max", value: "\(maximum)", expected: "an integer ≥ 0")
+                throw .invalid("strategy.staleness.max", value: "\(maximum)", expected: "an integer ≥ 0")
             }
         }
     }
 
     /// s(τ) as documented on each case.
     ///
-    /// - Precondition: `staleness >= 0`.
+    /// A negative τ (a base version the server has not reached, which the servers never accept) is clamped
+    /// to 0: no update is fresher than a fresh one, and s(0) = 1 is the largest weight, so s stays in [0, 1].
+    ///
+    /// - Parameter staleness: τ.
+    /// - Returns: s(τ), or `nil` when `cutoff` drops the update.
     public func weight(staleness: Int) -> Double? {
-        precondition(staleness >= 0, "staleness cannot be negative")
+        let staleness = Swift.max(0, staleness)
         let tau = Double(staleness)
         switch self {
         case .constant:

@@ -19,11 +19,26 @@ public enum VarianceWeighting: Equatable, Hashable, Sendable {
     /// g = e^(−β σ²/σ̄²), β ≥ 0.
     case exponential(beta: Double)
 
+    /// Checks β.
+    ///
+    /// - Throws: ``FederationConfigurationError`` at `strategy.variance.beta` when β is negative or not finite.
+    public func validate() throws(FederationConfigurationError) {
+        switch self {
+        case .none, .inverseVariance:
+            break
+        case .ftte(let beta), .exponential(let beta):
+            guard beta.isFinite, beta >= 0 else {
+                throw .invalid("strategy.variance.beta", value: "\(beta)", expected: "a number ≥ 0")
+            }
+        }
+    }
+
     /// g(σ²) for one update.
     ///
     /// - Parameters:
     ///   - variance: The update's element-wise variance σ² (≥ 0).
     ///   - meanVariance: The mean σ̄² over the buffer (≥ 0).
+    /// - Returns: g ≥ 0.
     public func weight(variance: Double, meanVariance: Double) -> Double {
         guard meanVariance > 0 else { return 1 }  // all updates constant: variance says nothing
         let relative = variance / meanVariance
@@ -46,6 +61,9 @@ public enum ExampleCountWeighting: Equatable, Hashable, Sendable {
     case squareRoot
 
     /// The unnormalised weight of an update trained on `examples` examples.
+    ///
+    /// - Parameter examples: n ≥ 0.
+    /// - Returns: c(n) ≥ 0.
     public func weight(examples: Int) -> Double {
         switch self {
         case .equal: 1

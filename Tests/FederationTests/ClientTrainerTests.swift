@@ -67,7 +67,7 @@ struct ClientTrainerTests {
         let data = self.examples(16, purpose: "random-index")
         let trainer = try ClientTrainer(epochs: 1, batchSize: 16, learningRate: 0.2)
         let specs = try ExtractionPolicy.randomIndex(sharedSeed: true).extract(
-            layout: self.model.layout, capacityRatio: 0.3, round: 0, stream: self.stream(1, "subnet"))
+            layout: self.model.layout, capacityRatio: 0.3, step: 0, stream: self.stream(1, "subnet"))
         let sub = self.model.subNetwork(specs: specs)
         #expect(!sub.trainsExactlySubset)
         let full = self.model.subNetwork(specs: Array(repeating: .all, count: self.model.layout.tensors.count))
@@ -120,12 +120,14 @@ struct ClientTrainerTests {
         #expect(result.update.exampleCount == 12)
     }
 
-    /// With σ = 0 privacy only clips: the update is the non-private one scaled to norm C.
-    @Test func privacyClipsToTheNorm() throws {
+    /// Local mode with σ = 0, and central mode whatever σ (the server adds the noise), only clip on the
+    /// client: the update is the non-private one scaled to norm C.
+    @Test(arguments: [(PrivacyMode.local, 0.0), (.central, 1.5)])
+    func privacyClipsToTheNorm(mode: PrivacyMode, sigma: Double) throws {
         let data = self.examples(10, purpose: "privacy")
         let plain = try ClientTrainer(epochs: 1, batchSize: 5, learningRate: 0.1)
         var clipped = plain
-        clipped.privacy = try ClientPrivacy(clipNorm: 0.01, noiseMultiplier: 0)
+        clipped.privacy = try ClientPrivacy(mode: mode, clipNorm: 0.01, noiseMultiplier: sigma)
         let full = self.model.subNetwork(specs: Array(repeating: .all, count: self.model.layout.tensors.count))
         func run(_ trainer: ClientTrainer) throws -> ClientTrainingResult {
             try trainer.train(
@@ -178,7 +180,10 @@ struct ClientTrainerTests {
     }
 
     @Test func invalidHyperparametersNameTheirKey() {
-        #expect(throws: FederationConfigurationError.invalid("client.epochs", value: "0", expected: "an integer ≥ 1")) {
+        #expect(
+            throws: FederationConfigurationError.invalid(
+                "strategy.client.epochs", value: "0", expected: "an integer ≥ 1")
+        ) {
             try ClientTrainer(epochs: 0, batchSize: 1, learningRate: 0.1)
         }
         #expect(throws: FederationConfigurationError.self) {

@@ -46,33 +46,39 @@ struct EndToEndTests {
         RandomStream(StreamKey(masterSeed: 21, replication: UInt64(round), entity: UInt64(client), purpose: "shuffle"))
     }
 
-    /// Runs ``asyncArrivals`` client completions through `server`: every client asks for work when idle, trains
-    /// the version it was given under its cap in `capsBytes` (no cap when `nil`), and its update arrives after a
-    /// drawn training time.
+    /// Runs ``asyncArrivals`` client completions through `server`, as a run loop would: every client reports
+    /// idle at time 0, each assignment an event returns starts a training job that ends after a drawn training
+    /// time, the earliest job's update arrives (ties by device id), and its device reports idle again.
+    /// Devices train the version they were given under their cap in `capsBytes` (no cap when `nil`).
     func runAsynchronously(
         trainer: ClientTrainer? = nil, subNetwork: SubNetwork, capsBytes: [Int]? = nil, server: inout AsynchronousServer
     ) throws {
         let durations = (0..<Self.clientCount).map {
             RandomStream(StreamKey(masterSeed: 21, entity: UInt64($0), purpose: "training-time"))
         }
-        func draw(_ client: Int) -> Double { durations[client].exponential(mean: 1 + Double(client % 3)) }
         var jobs: [Int: (finish: Double, base: [[Float]], version: Int)] = [:]
-        for client in 0..<Self.clientCount {
-            let offered = server.deviceIdle(client)
-            let download = try #require(offered)
-            jobs[client] = (draw(client), download.parameters, download.version)
+        func start(_ assignments: [Assignment], at time: Double) {
+            for work in assignments {
+                let duration = durations[work.device].exponential(mean: 1 + Double(work.device % 3))
+                jobs[work.device] = (time + duration, work.parameters, work.version)
+            }
         }
+        for client in 0..<Self.clientCount { start(server.deviceIdle(client), at: 0) }
         for arrival in 0..<Self.asyncArrivals {
             let (client, job) = try #require(jobs.min { ($0.value.finish, $0.key) < ($1.value.finish, $1.key) })
+            jobs[client] = nil
             let result = try (trainer ?? self.trainer).train(
                 model: self.model, subNetwork: subNetwork, capBytes: capsBytes?[client], base: job.base,
                 baseVersion: job.version, clientID: client, examples: self.clients[client],
                 shuffle: self.shuffleStream(client, arrival))
-            let outcome = server.updateArrived(result.update)
-            #expect(outcome != nil)
-            let offered = server.deviceIdle(client)
-            let download = try #require(offered)
-            jobs[client] = (job.finish + draw(client), download.parameters, download.version)
+            guard case .aggregated(_, let work) = server.updateArrived(result.update) else {
+                Issue.record("the update of a training device is aggregated")
+                return
+            }
+            #expect(work.count <= 1, "one slot freed")
+            start(work, at: job.finish)
+            start(server.deviceIdle(client), at: job.finish)
+            #expect(jobs.count == min(server.concurrency, Self.clientCount))
         }
     }
 
@@ -83,36 +89,42 @@ struct EndToEndTests {
     @Test func fedAvgImprovesTestAccuracy() throws {
         var global = GlobalModel(layout: self.model.layout, parameters: self.initial)
         let before = try self.accuracy(global.parameters)
-        let server = RandomStream(StreamKey(masterSeed: 21, entity: 0, purpose: "selection"))
-        for _ in 0..<4 {
-            var round = try FedAvgRound(
-                version: global.version, available: Array(0..<Self.clientCount), fraction: 1, stream: server)
-            for client in round.cohort {
+        let stream = RandomStream(StreamKey(masterSeed: 21, entity: 0, purpose: "selection"))
+        var server = try SynchronousServer(model: global, selection: CohortSelection(fraction: 1))
+        for round in 0..<4 {
+            let opened = server.openRound(available: Array(0..<Self.clientCount), stream: stream)
+            #expect(opened == .opened(round: round, cohort: Array(0..<Self.clientCount)))
+            var last: SynchronousServer.UpdateAction?
+            for client in 0..<Self.clientCount {
                 let result = try self.trainer.train(
-                    model: self.model, subNetwork: self.fullNetwork, capBytes: nil, base: global.parameters,
-                    baseVersion: global.version, clientID: client, examples: self.clients[client],
-                    shuffle: self.shuffleStream(client, global.version))
-                _ = round.receive(result.update)
+                    model: self.model, subNetwork: self.fullNetwork, capBytes: nil, base: server.model.parameters,
+                    baseVersion: server.model.version, clientID: client, examples: self.clients[client],
+                    shuffle: self.shuffleStream(client, server.model.version))
+                last = server.updateArrived(result.update, round: round)
             }
-            #expect(round.isClosed)
-            _ = FedAvgAggregator().aggregate(round.received, into: &global)
+            guard case .closed(let closed) = last else {
+                Issue.record("the last cohort member's update closes round \(round)")
+                return
+            }
+            #expect(closed.cause == .requiredUpdatesArrived && closed.updates == Self.clientCount)
         }
+        global = server.model
         let after = try self.accuracy(global.parameters)
         #expect(after > before + 0.25)
     }
 
     /// FedRolex-style heterogeneous rounds: clients with capacity ratios 1, 1/2 and 1/4 train narrower MLPs whose
-    /// hidden windows roll with the round; FedAvg averages each element over the clients that hold it.
+    /// hidden windows roll with the round number; FedAvg averages each element over the clients that hold it.
     @Test func fedAvgWithRollingSubNetworksImprovesTestAccuracy() throws {
         var global = GlobalModel(layout: self.model.layout, parameters: self.initial)
         let before = try self.accuracy(global.parameters)
         let unused = RandomStream(seed: 0)
-        for _ in 0..<4 {
+        for round in 0..<4 {
             var updates: [ClientUpdate] = []
             for client in 0..<Self.clientCount {
                 let ratio = [1, 0.5, 0.25][client % 3]
                 let specs = try ExtractionPolicy.rolling.extract(
-                    layout: self.model.layout, capacityRatio: ratio, round: global.version, stream: unused)
+                    layout: self.model.layout, capacityRatio: ratio, step: round, stream: unused)
                 let sliced = try SlicedModel(model: self.model, specs: specs)
                 let result = try sliced.train(
                     with: self.trainer, capBytes: nil, base: global.parameters, baseVersion: global.version,
@@ -129,7 +141,7 @@ struct EndToEndTests {
     @Test func fedAsyncImprovesTestAccuracy() throws {
         var server = try AsynchronousServer(
             model: GlobalModel(layout: self.model.layout, parameters: self.initial),
-            rule: .fedAsync(FedAsyncAggregator(alpha: 0.6, staleness: StalenessDecay.polynomial(a: 0.5))),
+            rule: .fedAsync(try FedAsyncAggregator(alpha: 0.6, staleness: StalenessDecay.polynomial(a: 0.5))),
             concurrency: Self.clientCount)
         let before = try self.accuracy(server.model.parameters)
         try self.runAsynchronously(subNetwork: self.fullNetwork, server: &server)
@@ -137,10 +149,25 @@ struct EndToEndTests {
         #expect(after > before + 0.25)
     }
 
+    /// FedBuff with 3 training slots for 8 devices: the waiting devices are started by the assignments that
+    /// arriving updates return, as a run loop would do.
+    @Test func fedBuffWithFewerSlotsThanDevicesImprovesTestAccuracy() throws {
+        var server = try AsynchronousServer(
+            model: GlobalModel(layout: self.model.layout, parameters: self.initial),
+            rule: .fedBuff(try FedBuffAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))),
+            concurrency: 3)
+        let before = try self.accuracy(server.model.parameters)
+        try self.runAsynchronously(subNetwork: self.fullNetwork, server: &server)
+        let after = try self.accuracy(server.model.parameters)
+        #expect(server.model.version == Self.asyncArrivals / 4)
+        #expect(server.waiting.count == Self.clientCount - 3)
+        #expect(after > before + 0.25)
+    }
+
     @Test func fedBuffImprovesTestAccuracy() throws {
         var server = try AsynchronousServer(
             model: GlobalModel(layout: self.model.layout, parameters: self.initial),
-            rule: .fedBuff(FedBuffAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))),
+            rule: .fedBuff(try FedBuffAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))),
             concurrency: Self.clientCount)
         let before = try self.accuracy(server.model.parameters)
         try self.runAsynchronously(subNetwork: self.fullNetwork, server: &server)
@@ -158,7 +185,7 @@ struct EndToEndTests {
         #expect(shared.peakMemoryBytes <= 64 * 1024)
         var server = try AsynchronousServer(
             model: GlobalModel(layout: self.model.layout, parameters: self.initial),
-            rule: .ftte(FTTEAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))),
+            rule: .ftte(try FTTEAggregator(bufferSize: 4, staleness: StalenessDecay.polynomial(a: 0.5))),
             concurrency: Self.clientCount)
         let before = try self.accuracy(server.model.parameters)
         let trainer = try ClientTrainer(epochs: 1, batchSize: 10, learningRate: 0.25)

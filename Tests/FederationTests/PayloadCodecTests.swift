@@ -69,3 +69,26 @@ struct PayloadCodecTests {
         #expect(throws: PayloadDecodingError.self) { try codec.decode(bytes + [0]) }
     }
 }
+
+extension PayloadCodecTests {
+    /// A random-index sub-network, encoded, decoded and resolved against the receiver's own layout, is the
+    /// sender's subset element for element, with the sender's values (float32 is exact).
+    @Test(arguments: [true, false])
+    func randomIndexSubsetsSurviveTheWire(sharedSeed: Bool) throws {
+        let sender = RandomStream(StreamKey(masterSeed: 5, entity: 3, purpose: "subnet"))
+        let specs = try ExtractionPolicy.randomIndex(sharedSeed: sharedSeed).extract(
+            layout: smallLayout, capacityRatio: 0.3, step: 0, stream: sender)
+        let sent = ParameterSubset(tensors: zip(specs, smallLayout.tensors).map { $0.resolve($1) })
+        let values = values(for: specs)
+        let bytes = PayloadCodec(layout: smallLayout).encode(version: 4, specs: specs, values: values)
+        let receiverLayout = ModelLayout(tensors: smallLayout.tensors)
+        let (version, receivedSpecs, receivedValues) = try PayloadCodec(layout: receiverLayout).decode(bytes)
+        let received = ParameterSubset(tensors: zip(receivedSpecs, receiverLayout.tensors).map { $0.resolve($1) })
+        #expect(version == 4)
+        #expect(received == sent)
+        #expect(receivedValues == values)
+        for (subset, tensor) in zip(received.tensors, smallLayout.tensors) {
+            #expect(subset.count(of: tensor.elementCount) == Int((0.3 * Double(tensor.elementCount)).rounded(.up)))
+        }
+    }
+}

@@ -15,7 +15,7 @@ struct SlicedModelTests {
     ) {
         let model = try FederatedModel(graph: ModelZoo.model(named: name))
         let stream = RandomStream(StreamKey(masterSeed: 9, entity: 0, purpose: "sliced"))
-        let specs = try policy.extract(layout: model.layout, capacityRatio: ratio, round: round, stream: stream)
+        let specs = try policy.extract(layout: model.layout, capacityRatio: ratio, step: round, stream: stream)
         var generator = RandomStream(StreamKey(masterSeed: 9, entity: 0, purpose: "init"))
         return (try SlicedModel(model: model, specs: specs), try model.initialParameters(using: &generator))
     }
@@ -117,7 +117,7 @@ struct SlicedModelTests {
         var previous = Int.max
         for ratio in [1.0, 0.5, 0.25, 0.125] {
             let specs = try ExtractionPolicy.width.extract(
-                layout: model.layout, capacityRatio: ratio, round: 0, stream: stream)
+                layout: model.layout, capacityRatio: ratio, step: 0, stream: stream)
             let sliced = try SlicedModel(model: model, specs: specs)
             let bytes = try TrainingPlan.compile(sliced.narrow.graph).arenaBytes
             #expect(bytes < previous)
@@ -140,7 +140,7 @@ struct SlicedModelTests {
     @Test func randomIndexSpecsCannotBeSliced() throws {
         let model = try FederatedModel(graph: ModelZoo.cnn28())
         let specs = try ExtractionPolicy.randomIndex(sharedSeed: true).extract(
-            layout: model.layout, capacityRatio: 0.5, round: 0, stream: RandomStream(seed: 2))
+            layout: model.layout, capacityRatio: 0.5, step: 0, stream: RandomStream(seed: 2))
         #expect(throws: FederationConfigurationError.self) { try SlicedModel(model: model, specs: specs) }
     }
 }
@@ -155,7 +155,7 @@ extension SlicedModelTests {
                 model: model, policy: .width, capBytes: capBytes, options: CompileOptions(batch: 1)))
         func bytes(_ ratio: Double) throws -> Int {
             let specs = try ExtractionPolicy.width.extract(
-                layout: model.layout, capacityRatio: ratio, round: 0, stream: RandomStream(seed: 0))
+                layout: model.layout, capacityRatio: ratio, step: 0, stream: RandomStream(seed: 0))
             return try TrainingPlan.compile(SlicedModel(model: model, specs: specs).narrow.graph).arenaBytes
         }
         #expect(try bytes(ratio) <= capBytes)

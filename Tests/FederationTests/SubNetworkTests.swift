@@ -19,7 +19,7 @@ struct SubNetworkTests {
 
     @Test func widthKeepsTheFirstChannelsOfEveryHiddenDimension() throws {
         let specs = try ExtractionPolicy.width.extract(
-            layout: smallLayout, capacityRatio: 0.5, round: 7, stream: stream)
+            layout: smallLayout, capacityRatio: 0.5, step: 7, stream: stream)
         let subsets = zip(specs, smallLayout.tensors).map { $0.resolve($1) }
         // conv: output channels 0–3, every input channel and tap: elements 0..<4·27.
         #expect(subsets[0] == .indices((0..<108).map { UInt32($0) }))
@@ -32,12 +32,12 @@ struct SubNetworkTests {
 
     @Test func rollingWindowAdvancesWithTheRoundAndWraps() throws {
         let specs = try ExtractionPolicy.rolling.extract(
-            layout: smallLayout, capacityRatio: 0.5, round: 6, stream: stream)
+            layout: smallLayout, capacityRatio: 0.5, step: 6, stream: stream)
         #expect(specs[1] == .channelWindow(outputs: ChannelWindow(start: 6, count: 4, total: 8), inputs: .all(1)))
         #expect(specs[1].resolve(smallLayout.tensors[1]) == .indices([0, 1, 6, 7]))
         let fullCycle = try (0..<8).map { round throws(FederationConfigurationError) in
             try ExtractionPolicy.rolling.extract(
-                layout: smallLayout, capacityRatio: 0.25, round: round, stream: stream)[1]
+                layout: smallLayout, capacityRatio: 0.25, step: round, stream: stream)[1]
                 .resolve(smallLayout.tensors[1])
         }
         let covered = Set(fullCycle.flatMap { $0.indexList(of: 8) })
@@ -46,7 +46,7 @@ struct SubNetworkTests {
 
     @Test func randomIndexHoldsTheRightCountAndSeededSelectionsRegenerate() throws {
         let seeded = try ExtractionPolicy.randomIndex(sharedSeed: true).extract(
-            layout: smallLayout, capacityRatio: 0.3, round: 0, stream: stream)
+            layout: smallLayout, capacityRatio: 0.3, step: 0, stream: stream)
         for (spec, tensor) in zip(seeded, smallLayout.tensors) {
             let subset = spec.resolve(tensor)
             let list = subset.indexList(of: tensor.elementCount)
@@ -55,7 +55,7 @@ struct SubNetworkTests {
             #expect(spec.resolve(tensor) == subset, "both ends derive the same indices from the seed")
         }
         let explicit = try ExtractionPolicy.randomIndex(sharedSeed: false).extract(
-            layout: smallLayout, capacityRatio: 0.3, round: 0, stream: stream)
+            layout: smallLayout, capacityRatio: 0.3, step: 0, stream: stream)
         guard case .explicit(let list) = explicit[2] else {
             Issue.record("expected an explicit list")
             return
@@ -65,16 +65,16 @@ struct SubNetworkTests {
 
     @Test func capacityRatioOutsideTheUnitIntervalIsRejected() {
         #expect(throws: FederationConfigurationError.self) {
-            try ExtractionPolicy.width.extract(layout: smallLayout, capacityRatio: 0, round: 0, stream: stream)
+            try ExtractionPolicy.width.extract(layout: smallLayout, capacityRatio: 0, step: 0, stream: stream)
         }
         #expect(throws: FederationConfigurationError.self) {
-            try ExtractionPolicy.width.extract(layout: smallLayout, capacityRatio: 1.5, round: 0, stream: stream)
+            try ExtractionPolicy.width.extract(layout: smallLayout, capacityRatio: 1.5, step: 0, stream: stream)
         }
     }
 
     @Test func gatherThenScatterRoundTrips() throws {
         let specs = try ExtractionPolicy.randomIndex(sharedSeed: false).extract(
-            layout: smallLayout, capacityRatio: 0.4, round: 0, stream: stream)
+            layout: smallLayout, capacityRatio: 0.4, step: 0, stream: stream)
         let subset = ParameterSubset(tensors: zip(specs, smallLayout.tensors).map { $0.resolve($1) })
         let original = smallLayout.tensors.map { t in (0..<t.elementCount).map { Float($0) } }
         var target = smallLayout.tensors.map { [Float](repeating: -1, count: $0.elementCount) }
