@@ -75,7 +75,8 @@ let package = Package(
             dependencies: [
                 "SimKernel", "Radio", "Energy", "TinyTrain", "Datasets", "Federation", "BoundedYAML",
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            resources: [.copy("Resources/quickstart.yaml")]
         ),
         .executableTarget(
             name: "ftte-sim",
@@ -84,6 +85,8 @@ let package = Package(
                 "TinyTrain",
                 "Radio",
                 "Datasets",
+                "Federation",
+                "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

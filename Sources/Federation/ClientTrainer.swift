@@ -70,12 +70,13 @@ public struct ClientTrainer: Hashable, Sendable {
     /// - Throws: As ``plan(model:subNetwork:capBytes:)`` and the training overload.
     public func train(
         model: FederatedModel, subNetwork: SubNetwork, capBytes: Int?, base: [[Float]], baseVersion: Int,
-        clientID: Int, examples: some ClientExamples, shuffle: RandomStream, noise: RandomStream? = nil
+        clientID: Int, examples: some ClientExamples, shuffle: RandomStream, noise: RandomStream? = nil,
+        stepLimit: Int? = nil
     ) throws -> ClientTrainingResult {
         let plan = try self.plan(model: model, subNetwork: subNetwork, capBytes: capBytes)
         return try self.train(
             model: model, subNetwork: subNetwork, plan: plan, base: base, baseVersion: baseVersion,
-            clientID: clientID, examples: examples, shuffle: shuffle, noise: noise)
+            clientID: clientID, examples: examples, shuffle: shuffle, noise: noise, stepLimit: stepLimit)
     }
 
     /// Runs the local epochs with a compiled plan and returns the update on the sub-network.
@@ -94,7 +95,8 @@ public struct ClientTrainer: Hashable, Sendable {
     ///   ``PlanError`` when the engine rejects the data, ``NonFiniteUpdateError`` when training diverges.
     public func train(
         model: FederatedModel, subNetwork: SubNetwork, plan: TrainingPlan, base: [[Float]], baseVersion: Int,
-        clientID: Int, examples: some ClientExamples, shuffle: RandomStream, noise: RandomStream? = nil
+        clientID: Int, examples: some ClientExamples, shuffle: RandomStream, noise: RandomStream? = nil,
+        stepLimit: Int? = nil
     ) throws -> ClientTrainingResult {
         precondition(plan.model == model.graph, "the plan must be compiled from the model's graph")
         precondition(plan.options.batch == self.batchSize, "the plan must be compiled for the trainer's batch")
@@ -108,33 +110,29 @@ public struct ClientTrainer: Hashable, Sendable {
                 "strategy.privacy", value: "no noise stream", expected: "a noise stream for client \(clientID)")
         }
         let session = try TrainingSession(plan: plan, weights: model.layerWeights(from: base))
-        let updateMACs = plan.trainableParameterCount * (plan.options.momentum ? 2 : 1)
-        let perSampleMACs = (plan.forwardMACs + plan.backwardMACs - updateMACs) / plan.options.batch
         var order = Array(0..<count)
         var inputs: [Float] = []
         var labels: [Int] = []
-        var macs = 0
         var steps = 0
         var lastEpochLoss = 0.0
-        for _ in 0..<self.epochs {
+        var lastEpochExamples = 0
+        for epoch in self.batchSchedule(exampleCount: count, stepLimit: stepLimit) {
             shuffle.shuffle(&order)
             lastEpochLoss = 0
-            var start = 0
-            while start < count {
-                let end = Swift.min(start + self.batchSize, count)
-                examples.fill(positions: order[start..<end], inputs: &inputs, labels: &labels)
+            lastEpochExamples = 0
+            for batch in epoch {
+                examples.fill(positions: order[batch], inputs: &inputs, labels: &labels)
                 let result = try session.trainStep(
                     inputs: inputs, labels: labels, learningRate: self.learningRate, momentum: self.momentum)
                 lastEpochLoss += result.lossSum
+                lastEpochExamples += batch.count
                 steps += 1
-                macs += perSampleMACs * (end - start) + updateMACs
                 if !subNetwork.trainsExactlySubset {
                     var restored = base
                     subNetwork.subset.scatter(
                         subNetwork.subset.gather(model.parameters(from: session.weights())), into: &restored)
                     try session.load(model.layerWeights(from: restored))
                 }
-                start = end
             }
         }
         let trained = subNetwork.subset.gather(model.parameters(from: session.weights()))
@@ -151,7 +149,7 @@ public struct ClientTrainer: Hashable, Sendable {
             update: ClientUpdate(
                 clientID: clientID, baseVersion: baseVersion, subset: subNetwork.subset, deltas: deltas,
                 exampleCount: count),
-            macs: macs, peakMemoryBytes: plan.arenaBytes, flashBytes: plan.flashBytes, steps: steps,
-            lastEpochMeanLoss: lastEpochLoss / Double(count), normBeforeClipping: norm)
+            macs: self.macs(plan: plan, exampleCount: count, stepLimit: stepLimit), peakMemoryBytes: plan.arenaBytes, flashBytes: plan.flashBytes, steps: steps,
+            lastEpochMeanLoss: lastEpochLoss / Double(max(1, lastEpochExamples)), normBeforeClipping: norm)
     }
 }

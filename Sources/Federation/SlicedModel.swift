@@ -95,13 +95,14 @@ public struct SlicedModel: Sendable {
     /// - Throws: As ``ClientTrainer/train(model:subNetwork:capBytes:base:baseVersion:clientID:examples:shuffle:noise:)``.
     public func train(
         with trainer: ClientTrainer, capBytes: Int?, base: [[Float]], baseVersion: Int, clientID: Int,
-        examples: some ClientExamples, shuffle: RandomStream, noise: RandomStream? = nil
+        examples: some ClientExamples, shuffle: RandomStream, noise: RandomStream? = nil, stepLimit: Int? = nil
     ) throws -> ClientTrainingResult {
         let everything = self.narrow.subNetwork(
             specs: Array(repeating: .all, count: self.narrow.layout.tensors.count))
         var result = try trainer.train(
             model: self.narrow, subNetwork: everything, capBytes: capBytes, base: self.narrowParameters(from: base),
-            baseVersion: baseVersion, clientID: clientID, examples: examples, shuffle: shuffle, noise: noise)
+            baseVersion: baseVersion, clientID: clientID, examples: examples, shuffle: shuffle, noise: noise,
+            stepLimit: stepLimit)
         result.update.subset = self.subset
         return result
     }

@@ -160,7 +160,8 @@ final class LearningSetup: @unchecked Sendable {
         do {
             self.trainer = try ClientTrainer(
                 epochs: manifest.client.epochs, batchSize: manifest.client.batch,
-                learningRate: Float(manifest.client.learningRate), momentum: Float(manifest.client.momentum))
+                learningRate: Float(manifest.client.learningRate), momentum: Float(manifest.client.momentum),
+                privacy: manifest.strategy.privacy.mechanism())
         } catch {
             throw fail(error.keyPath.isEmpty ? "client" : "client." + error.keyPath, error.description)
         }
@@ -207,7 +208,7 @@ final class LearningSetup: @unchecked Sendable {
             return try caps.map { (cap) throws(ManifestError) in
                 try planned {
                     let specs = try policy.extract(
-                        layout: model.layout, capacityRatio: subnet.capacityRatio, round: 0, stream: RandomStream(seed: 0))
+                        layout: model.layout, capacityRatio: subnet.capacityRatio, step: 0, stream: RandomStream(seed: 0))
                     if subnet.policy == "random-index" {
                         let sub = model.subNetwork(specs: specs)
                         return .randomIndex(

@@ -17,15 +17,18 @@ public struct FleetSection: Sendable, Encodable {
     /// What happens to a device whose training plan does not fit its SRAM: `exclude` it from the run (it never
     /// participates; a terminal state) or let it `fail` each participation with outcome `oom`.
     public var outOfMemory: String
+    /// How long a device whose link failed waits before it asks for work again.
+    public var linkRetryAfter: ManifestDuration
 
     private enum CodingKeys: String, CodingKey {
         case count, classes, placement, stragglers, availability
         case outOfMemory = "out_of_memory"
+        case linkRetryAfter = "link_retry_after"
     }
 
     init(_ value: ManifestValue) throws(ManifestError) {
         let map = try value.mapping(allowed: [
-            "count", "classes", "placement", "stragglers", "availability", "out_of_memory",
+            "count", "classes", "placement", "stragglers", "availability", "out_of_memory", "link_retry_after",
         ])
         self.count = try map.require("count", expected: "the number of devices").int(in: 1...1_000_000)
         let classes = try map.require("classes", expected: "a list of device classes").sequence(
@@ -52,6 +55,7 @@ public struct FleetSection: Sendable, Encodable {
         self.stragglers = try StragglerSection(map["stragglers"] ?? .absent("stragglers", parent: value))
         self.availability = try AvailabilitySection(map["availability"] ?? .absent("availability", parent: value))
         self.outOfMemory = try map["out_of_memory"]?.choice(["exclude": "exclude", "fail": "fail"]) ?? "exclude"
+        self.linkRetryAfter = ManifestDuration(try map["link_retry_after"]?.duration() ?? .seconds(Int64(900)))
     }
 
     /// The class of each device: counts by largest remainder of share × count (ties to the earlier class),

@@ -216,12 +216,25 @@ public struct ManifestSweep: Sendable {
 
     /// The resolved manifest as YAML, keys in declaration order.
     static func render(_ manifest: Manifest) -> String {
+        let text: String
         do {
-            return try YAMLEncoder().encode(manifest)
+            text = try YAMLEncoder().encode(manifest)
         } catch {
             // Every field is a string, number, boolean, list or mapping: encoding cannot fail.
             return "# resolved manifest could not be encoded: \(error)\n"
         }
+        // Yams writes every floating-point value in scientific notation (0.5 as 5e-1); write the shortest
+        // decimal that reads back to the same value instead. Strings that look like numbers are quoted by
+        // Yams, so only plain numeric scalars change.
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard let separator = line.range(of: ": ", options: .backwards) ?? line.range(of: "- ") else {
+                return String(line)
+            }
+            let value = line[separator.upperBound...]
+            guard value.contains("e"), value.first.map({ $0.isNumber || $0 == "-" }) == true, let number = Double(value)
+            else { return String(line) }
+            return String(line[..<separator.upperBound]) + CSVField.number(number)
+        }.joined(separator: "\n")
     }
 
     /// `name_key-value_…_rN_hash8`: readable swept values, the replication, and 32 bits of FNV-1a of the
@@ -255,5 +268,33 @@ public struct ManifestSweep: Sendable {
 extension String {
     fileprivate func leftPadded(to width: Int) -> String {
         String(repeating: "0", count: max(0, width - self.count)) + self
+    }
+}
+
+extension ManifestSweep {
+    /// The same sweep with every run's master seed replaced (`run --seed`): resolved manifests and ids follow.
+    public func withSeed(_ seed: UInt64) -> ManifestSweep {
+        var copy = self
+        copy.runs = self.runs.map { run in
+            var run = run
+            run.manifest.seed = seed
+            run.resolvedYAML = Self.render(run.manifest)
+            run.id = Self.runID(
+                name: run.manifest.name, parameters: run.parameters, replication: run.replication,
+                resolved: run.resolvedYAML)
+            return run
+        }
+        return copy
+    }
+
+    /// Checks every distinct run without running it: the data are there, the model plans under every class's
+    /// cap, the fleet can be built (profiles, radios, batteries, availability).
+    ///
+    /// - Throws: ``ManifestError`` for the first run that cannot be built.
+    public func check() throws(ManifestError) {
+        var seen: Set<String> = []
+        for run in self.runs where seen.insert(run.resolvedYAML).inserted {
+            _ = try World(spec: run, file: self.file, threads: 1)
+        }
     }
 }

@@ -16,12 +16,7 @@ enum ServerState {
         let strategy = manifest.strategy
         let model = GlobalModel(layout: setup.model.layout, parameters: setup.initial)
         do {
-            let privacy: ClientPrivacy? =
-                strategy.privacy.mode == "off"
-                ? nil
-                : try ClientPrivacy(
-                    mode: strategy.privacy.mode == "central" ? .central : .local, clipNorm: strategy.privacy.clip,
-                    noiseMultiplier: strategy.privacy.noiseMultiplier)
+            let privacy = try strategy.privacy.mechanism()
             let examples: ExampleCountWeighting =
                 strategy.examples == "linear" ? .linear : strategy.examples == "sqrt" ? .squareRoot : .equal
             if strategy.kind == "fedavg" {
@@ -94,5 +89,16 @@ enum ServerState {
         case .synchronous(let server): server.privacyLedger
         case .asynchronous(let server): server.privacyLedger
         }
+    }
+}
+
+extension PrivacySection {
+    /// The mechanism the section describes (`nil` when off).
+    ///
+    /// - Throws: ``FederationConfigurationError`` for a clip or multiplier out of range.
+    func mechanism() throws(FederationConfigurationError) -> ClientPrivacy? {
+        guard self.mode != "off" else { return nil }
+        return try ClientPrivacy(
+            mode: self.mode == "central" ? .central : .local, clipNorm: self.clip, noiseMultiplier: self.noiseMultiplier)
     }
 }

@@ -39,6 +39,8 @@ struct VirtualDevice {
     var participation: Participation?
     /// Participations it has begun.
     var participations = 0
+    /// After a link failure: when it asks for work again.
+    var retryAt: SimTime?
 }
 
 /// One participation: download, local training, upload.

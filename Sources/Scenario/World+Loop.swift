@@ -101,6 +101,9 @@ extension World {
         case .battery(let index):
             guard self.devices[index].power.isAlive else { return }
             try self.account(index, to: self.simulator.now)
+        case .retry(let index):
+            self.devices[index].retryAt = nil
+            try self.deviceIdle(index)
         case .roundDeadline(let round):
             guard case .synchronous(var server) = self.server else { return }
             let action = server.deadlinePassed(round: round)
@@ -113,7 +116,7 @@ extension World {
     private func availabilityChanged(_ index: Int) throws {
         guard self.devices[index].power.isAlive else { return }
         let now = self.simulator.now
-        let change = self.devices[index].availability.advance()
+        guard let change = self.devices[index].availability.advance() else { return }
         try self.syncRadio(index, to: now)
         guard self.devices[index].power.isAlive else { return }
         let actions: [DeviceLifecycle.Action]
@@ -164,7 +167,7 @@ extension World {
 
     /// Runs a status event on the device's power model and keeps its battery event at the predicted cutoff.
     func lifecycle(
-        _ index: Int, _ body: (inout PoweredDevice) throws(LifecycleError) -> [DeviceLifecycle.Action]
+        _ index: Int, _ body: (inout PoweredDevice) throws -> [DeviceLifecycle.Action]
     ) throws -> [DeviceLifecycle.Action] {
         let actions: [DeviceLifecycle.Action]
         do {

@@ -10,6 +10,14 @@ extension World {
     /// An online device has nothing to do: an asynchronous server may give it work; FedAvg may open a round.
     func deviceIdle(_ index: Int) throws {
         guard self.stopReason == nil, self.devices[index].power.status == .online else { return }
+        if let retryAt = self.devices[index].retryAt {
+            // A device whose link just failed waits before asking again (`devices.link_retry_after`).
+            if retryAt > self.simulator.now {
+                try self.schedule(.retry(device: index), for: index, at: retryAt, participation: false)
+                return
+            }
+            self.devices[index].retryAt = nil
+        }
         switch self.server {
         case .asynchronous(var server):
             let assignments = server.deviceIdle(index)
@@ -33,7 +41,10 @@ extension World {
         guard self.stopReason == nil, self.openRound == nil, case .synchronous(var server) = self.server else {
             return
         }
-        let available = self.devices.indices.filter { self.devices[$0].power.status == .online }
+        let now = self.simulator.now
+        let available = self.devices.indices.filter {
+            self.devices[$0].power.status == .online && (self.devices[$0].retryAt ?? now) <= now
+        }
         let deadline = self.manifest.strategy.roundDeadline.map { self.simulator.now + $0.time }
         let action = server.openRound(available: available, deadline: deadline, stream: self.selection)
         self.server = .synchronous(server)
@@ -66,14 +77,14 @@ extension World {
         case .fixed(let subNetwork, let plan):
             return TrainingWork(
                 base: parameters, specs: subNetwork.specs, subNetwork: subNetwork, sliced: nil, plan: plan,
-                parametersTrained: subNetwork.subset.elementCount)
+                parametersTrained: subNetwork.subset.parameterCount(in: setup.model.layout))
         case .sliced(let policy, let ratio, let plan):
             let specs = try policy.extract(
                 layout: setup.model.layout, capacityRatio: ratio, step: step, stream: RandomStream(seed: 0))
             let sliced = try SlicedModel(model: setup.model, specs: specs)
             return TrainingWork(
                 base: parameters, specs: specs, subNetwork: nil, sliced: sliced, plan: plan,
-                parametersTrained: sliced.subset.elementCount)
+                parametersTrained: sliced.subset.parameterCount(in: setup.model.layout))
         case .randomIndex(let ratio, let plan):
             let stream = RandomStream(
                 StreamKey(
@@ -84,7 +95,7 @@ extension World {
             let subNetwork = setup.model.subNetwork(specs: specs)
             return TrainingWork(
                 base: parameters, specs: specs, subNetwork: subNetwork, sliced: nil, plan: plan,
-                parametersTrained: subNetwork.subset.elementCount)
+                parametersTrained: subNetwork.subset.parameterCount(in: setup.model.layout))
         }
     }
 
@@ -204,6 +215,7 @@ extension World {
         }
         participation.macs = trainer.macs(
             plan: work.plan, exampleCount: device.examples.exampleCount, stepLimit: stepLimit)
+        let limit = stepLimit
         let cost: TrainingCost
         do {
             cost = try TrainingCost(macs: Int64(participation.macs), macsPerSecond: device.macsPerSecond, slowdown: slowdown)
@@ -229,11 +241,11 @@ extension World {
                 if let sliced = work.sliced {
                     result = try sliced.train(
                         with: trainer, capBytes: nil, base: work.base, baseVersion: version, clientID: index,
-                        examples: examples, shuffle: shuffle, noise: noise, stepLimit: stepLimit)
+                        examples: examples, shuffle: shuffle, noise: noise, stepLimit: limit)
                 } else if let subNetwork = work.subNetwork {
                     result = try trainer.train(
                         model: model, subNetwork: subNetwork, plan: work.plan, base: work.base, baseVersion: version,
-                        clientID: index, examples: examples, shuffle: shuffle, noise: noise, stepLimit: stepLimit)
+                        clientID: index, examples: examples, shuffle: shuffle, noise: noise, stepLimit: limit)
                 } else {
                     return .failed("device \(index) has nothing to train")
                 }
@@ -267,7 +279,7 @@ extension World {
     }
 
     /// Local training ended: the update goes up (its real values from the pool).
-    private func trainingDone(_ index: Int) throws {
+    func trainingDone(_ index: Int) throws {
         let now = self.simulator.now
         try self.syncRadio(index, to: now)
         guard self.devices[index].power.isAlive, var participation = self.devices[index].participation,
@@ -324,7 +336,7 @@ extension World {
             case .aggregated(let outcome, let next):
                 assignments = next
                 switch outcome {
-                case .dropped: self.updatesDropped += 1
+                case .dropped, .rejected: self.updatesDropped += 1
                 case .buffered: break
                 case .stepped: stepped = outcome
                 }
@@ -351,6 +363,9 @@ extension World {
         let now = self.simulator.now
         self.devices[index].participation = nil
         self.cancelTransfer(index)
+        if outcome == .droppedLink {
+            self.devices[index].retryAt = now + self.manifest.devices.linkRetryAfter.time
+        }
         let device = self.devices[index]
         let energy = device.power.ledger.totalEnergy.zeptojoules - participation.energyAtStart.zeptojoules
         let peak = self.setup.classTraining[device.classIndex].peakMemoryBytes
@@ -367,7 +382,10 @@ extension World {
             CSVField.number(Double(energy) / 1e18), CSVField.integer(peak), outcome.rawValue,
         ])
         self.traces.event(now, "participation_ended", device: index, outcome.rawValue)
-        guard outcome != .completed else { return }
+        guard outcome != .completed else {
+            self.completedParticipations += 1
+            return
+        }
         switch self.server {
         case .asynchronous(var server):
             let assignments = outcome == .droppedOffline ? server.deviceOffline(index) : server.deviceLost(index)
@@ -406,7 +424,7 @@ extension World {
     }
 
     /// Evaluates the global model and appends a `global.csv` row.
-    func evaluate(event: String, updatesInStep: Int, meanStaleness: Double?) throws {
+    func evaluate(event: String, updatesInStep: Int, meanStaleness: Double?, at time: SimTime? = nil) throws {
         let model = self.server.model
         let result: (accuracy: Double, loss: Double)
         do {
@@ -417,7 +435,7 @@ extension World {
         self.last = result
         self.lastEvaluatedVersion = model.version
         self.best = max(self.best ?? 0, result.accuracy)
-        let now = self.simulator.now
+        let now = time ?? self.simulator.now
         let energy = self.devices.reduce(Int128(0)) { $0 + $1.power.ledger.totalEnergy.zeptojoules }
         self.traces.global.append([
             CSVField.seconds(now), String(model.version), event, String(updatesInStep), CSVField.number(meanStaleness),

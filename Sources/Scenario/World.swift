@@ -30,6 +30,7 @@ final class World {
     let maximumTime: SimTime
 
     var participationCounter = 0
+    var completedParticipations = 0
     var steps = 0
     var updatesReceived = 0
     var updatesDropped = 0

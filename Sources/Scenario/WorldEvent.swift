@@ -16,6 +16,8 @@ enum WorldEvent {
     case availability(device: Int)
     /// A device's battery reaches its cutoff (predicted).
     case battery(device: Int)
+    /// A device whose link failed asks for work again.
+    case retry(device: Int)
     /// A FedAvg round's deadline.
     case roundDeadline(round: Int)
 }
