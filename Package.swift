@@ -61,7 +61,10 @@ let package = Package(
         // Tiny training engine: compile-time autodiff, static memory planner, arena executor.
         .target(
             name: "TinyTrain",
-            dependencies: ["BoundedYAML", .product(name: "Yams", package: "Yams")]
+            dependencies: ["BoundedYAML", .product(name: "Yams", package: "Yams")],
+            // The kernels are optimised in debug builds too, so that the test suite's end-to-end simulations
+            // train at a usable speed (`-O` after SwiftPM's `-Onone` wins; results are identical).
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // LoRa PHY, LoRaWAN class A MAC, BLE link and channel models. Radio records its activity in
         // Energy's power-state vocabulary (one-way: Energy never imports Radio).

@@ -149,7 +149,8 @@ public struct ClientTrainer: Hashable, Sendable {
             update: ClientUpdate(
                 clientID: clientID, baseVersion: baseVersion, subset: subNetwork.subset, deltas: deltas,
                 exampleCount: count),
-            macs: self.macs(plan: plan, exampleCount: count, stepLimit: stepLimit), peakMemoryBytes: plan.arenaBytes, flashBytes: plan.flashBytes, steps: steps,
+            macs: self.macs(plan: plan, exampleCount: count, stepLimit: stepLimit), peakMemoryBytes: plan.arenaBytes,
+            flashBytes: plan.flashBytes, steps: steps,
             lastEpochMeanLoss: lastEpochLoss / Double(max(1, lastEpochExamples)), normBeforeClipping: norm)
     }
 }

@@ -18,7 +18,8 @@ public struct CSVTable: Sendable {
     /// - Precondition: `row.count == header.count` (the row builders of this module always match; a mismatch
     ///   is a programming error, never a user's).
     public mutating func append(_ row: [String]) {
-        precondition(row.count == self.header.count, "a CSV row of \(row.count) fields for \(self.header.count) columns")
+        precondition(
+            row.count == self.header.count, "a CSV row of \(row.count) fields for \(self.header.count) columns")
         self.rows.append(row)
     }
 
@@ -52,13 +53,13 @@ public struct CSVTable: Sendable {
             pending = nil
             if quoted {
                 if character == "\"" {
-                    if let next = iterator.next(), next == "\"" {
+                    let next = iterator.next()
+                    if next == "\"" {
                         field.append("\"")
                     } else {
+                        // A closing quote; the character after it (a separator or a line end) is handled next.
                         quoted = false
-                        pending = nil
-                        // The character after a closing quote is a separator or a line end: handle it below.
-                        continue
+                        pending = next
                     }
                 } else {
                     field.append(character)

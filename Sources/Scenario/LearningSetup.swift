@@ -200,19 +200,26 @@ final class LearningSetup: @unchecked Sendable {
                 throw fail("no sparse update of \(model.graph.name) fits the smallest SRAM cap: \(error)")
             }
             return try caps.map { (cap) throws(ManifestError) in
-                try planned { .fixed(subNetwork: shared.subNetwork, plan: try trainer.plan(model: model, subNetwork: shared.subNetwork, capBytes: cap)) }
+                try planned {
+                    .fixed(
+                        subNetwork: shared.subNetwork,
+                        plan: try trainer.plan(model: model, subNetwork: shared.subNetwork, capBytes: cap))
+                }
             }
         case "width", "rolling", "random-index":
             let policy: ExtractionPolicy =
-                subnet.policy == "width" ? .width : subnet.policy == "rolling" ? .rolling : .randomIndex(sharedSeed: true)
+                subnet.policy == "width"
+                ? .width : subnet.policy == "rolling" ? .rolling : .randomIndex(sharedSeed: true)
             return try caps.map { (cap) throws(ManifestError) in
                 try planned {
                     let specs = try policy.extract(
-                        layout: model.layout, capacityRatio: subnet.capacityRatio, step: 0, stream: RandomStream(seed: 0))
+                        layout: model.layout, capacityRatio: subnet.capacityRatio, step: 0,
+                        stream: RandomStream(seed: 0))
                     if subnet.policy == "random-index" {
                         let sub = model.subNetwork(specs: specs)
                         return .randomIndex(
-                            ratio: subnet.capacityRatio, plan: try trainer.plan(model: model, subNetwork: sub, capBytes: cap))
+                            ratio: subnet.capacityRatio,
+                            plan: try trainer.plan(model: model, subNetwork: sub, capBytes: cap))
                     }
                     let sliced = try SlicedModel(model: model, specs: specs)
                     let narrowAll = sliced.narrow.subNetwork(
@@ -224,7 +231,9 @@ final class LearningSetup: @unchecked Sendable {
             }
         default:
             return try caps.map { (cap) throws(ManifestError) in
-                try planned { .fixed(subNetwork: all, plan: try trainer.plan(model: model, subNetwork: all, capBytes: cap)) }
+                try planned {
+                    .fixed(subNetwork: all, plan: try trainer.plan(model: model, subNetwork: all, capBytes: cap))
+                }
             }
         }
     }

@@ -58,7 +58,8 @@ enum ServerState {
                     model: model, rule: rule, concurrency: strategy.concurrency ?? manifest.devices.count,
                     privacy: privacy))
         } catch {
-            let path = error.keyPath.hasPrefix("strategy.") || error.keyPath.hasPrefix("devices.")
+            let path =
+                error.keyPath.hasPrefix("strategy.") || error.keyPath.hasPrefix("devices.")
                 ? error.keyPath : "strategy." + error.keyPath
             throw ManifestError(file: file, keyPath: path, message: "got \(error.value); expected \(error.expected)")
         }
@@ -99,6 +100,7 @@ extension PrivacySection {
     func mechanism() throws(FederationConfigurationError) -> ClientPrivacy? {
         guard self.mode != "off" else { return nil }
         return try ClientPrivacy(
-            mode: self.mode == "central" ? .central : .local, clipNorm: self.clip, noiseMultiplier: self.noiseMultiplier)
+            mode: self.mode == "central" ? .central : .local, clipNorm: self.clip, noiseMultiplier: self.noiseMultiplier
+        )
     }
 }

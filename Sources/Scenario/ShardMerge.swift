@@ -97,6 +97,7 @@ public enum ShardMerge {
         else {
             throw OutputError(message: "\(path) is damaged; expected the record ftte-sim sweep writes", isUsage: false)
         }
-        return Record(directory: directory, manifestHash: hash, shard: shard, shards: shards, runsInSweep: total, runs: runs)
+        return Record(
+            directory: directory, manifestHash: hash, shard: shard, shards: shards, runsInSweep: total, runs: runs)
     }
 }

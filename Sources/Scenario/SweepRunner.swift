@@ -85,7 +85,8 @@ public struct SweepRunner {
         do {
             try manager.createDirectory(atPath: self.outputDirectory, withIntermediateDirectories: true)
         } catch {
-            throw OutputError(message: "cannot create the output directory \(self.outputDirectory): \(error)", isUsage: true)
+            throw OutputError(
+                message: "cannot create the output directory \(self.outputDirectory): \(error)", isUsage: true)
         }
         let complete = self.completeRuns()
         if !self.resume, let existing = complete.sorted().first {
@@ -145,7 +146,8 @@ public struct SweepRunner {
             try? manager.removeItem(atPath: target)
             try AtomicFile.publish(directory: staging, as: target)
         } catch {
-            throw OutputError(message: "cannot write run \(run.id) into \(self.outputDirectory): \(error)", isUsage: false)
+            throw OutputError(
+                message: "cannot write run \(run.id) into \(self.outputDirectory): \(error)", isUsage: false)
         }
     }
 

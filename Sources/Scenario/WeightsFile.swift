@@ -35,17 +35,20 @@ public enum WeightsFile {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw WeightsFileError(path: path, message: "cannot read the file (\((error as NSError).localizedDescription))")
+            throw WeightsFileError(
+                path: path, message: "cannot read the file (\((error as NSError).localizedDescription))")
         }
         let bytes = [UInt8](data)
         guard bytes.count >= 10, Array(bytes[0..<8]) == Self.magic else {
-            throw WeightsFileError(path: path, message: "not a weights file (expected one written by ftte-sim train --save-weights)")
+            throw WeightsFileError(
+                path: path, message: "not a weights file (expected one written by ftte-sim train --save-weights)")
         }
         let length = Int(bytes[8]) | Int(bytes[9]) << 8
         guard bytes.count >= 10 + length else { throw WeightsFileError(path: path, message: "truncated model name") }
         let name = String(decoding: bytes[10..<(10 + length)], as: UTF8.self)
         guard name == model.graph.name else {
-            throw WeightsFileError(path: path, message: "holds weights of model '\(name)'; expected '\(model.graph.name)'")
+            throw WeightsFileError(
+                path: path, message: "holds weights of model '\(name)'; expected '\(model.graph.name)'")
         }
         let decoded: (version: Int, specs: [IndexSpec], values: [[Float]])
         do {

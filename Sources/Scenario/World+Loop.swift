@@ -44,7 +44,8 @@ extension World {
             if let next = self.devices[index].availability.nextChange {
                 try self.schedule(.availability(device: index), for: index, at: next, participation: false)
             }
-            try self.book.updateCutoff(of: self.devices[index].power, event: .battery(device: index), on: &self.simulator)
+            try self.book.updateCutoff(
+                of: self.devices[index].power, event: .battery(device: index), on: &self.simulator)
             if case .outOfMemory(let required) = self.setup.classTraining[self.devices[index].classIndex],
                 self.manifest.devices.outOfMemory == "exclude"
             {

@@ -114,9 +114,10 @@ extension World {
         self.participationCounter += 1
         var participation = Participation(
             number: self.participationCounter, start: now, version: version, round: round,
-            work: work ?? TrainingWork(
-                base: parameters, specs: [], subNetwork: nil, sliced: nil, plan: self.setup.evaluationPlan,
-                parametersTrained: 0),
+            work: work
+                ?? TrainingWork(
+                    base: parameters, specs: [], subNetwork: nil, sliced: nil, plan: self.setup.evaluationPlan,
+                    parametersTrained: 0),
             energyAtStart: self.devices[index].power.ledger.totalEnergy)
         // A device that cannot train still downloads the model first (`out_of_memory: fail`).
         let specs = work?.specs ?? Array(repeating: .all, count: self.setup.model.layout.tensors.count)
@@ -168,7 +169,8 @@ extension World {
             try self.apply(actions, to: index)
             return
         }
-        let slowdown = self.manifest.devices.stragglers.appliesTo == "compute" ? 1 : self.devices[index].straggler.linkSlowdown
+        let slowdown =
+            self.manifest.devices.stragglers.appliesTo == "compute" ? 1 : self.devices[index].straggler.linkSlowdown
         let extra = SimTime.seconds(Double((end - start).nanoseconds) / 1e9 * max(0, slowdown - 1))
         if extra > .zero {
             try self.schedule(
@@ -218,7 +220,8 @@ extension World {
         let limit = stepLimit
         let cost: TrainingCost
         do {
-            cost = try TrainingCost(macs: Int64(participation.macs), macsPerSecond: device.macsPerSecond, slowdown: slowdown)
+            cost = try TrainingCost(
+                macs: Int64(participation.macs), macsPerSecond: device.macsPerSecond, slowdown: slowdown)
         } catch {
             throw SimulationError(message: "device \(index): \(error)")
         }
@@ -293,7 +296,9 @@ extension World {
             participation.update = update
             participation.phase = .uploading
             participation.bytesUp =
-                self.setup.codec.encode(version: participation.version, specs: participation.work.specs, values: update.deltas)
+                self.setup.codec.encode(
+                    version: participation.version, specs: participation.work.specs, values: update.deltas
+                )
                 .count
             self.devices[index].participation = participation
             self.traces.event(now, "upload_started", device: index, "\(participation.bytesUp) bytes")
@@ -410,7 +415,8 @@ extension World {
     func roundClosed(_ closed: SynchronousServer.ClosedRound) throws {
         self.openRound = nil
         self.roundOutstanding = []
-        self.traces.event(self.simulator.now, "round_closed", device: nil, "round \(closed.round), \(closed.updates) updates")
+        self.traces.event(
+            self.simulator.now, "round_closed", device: nil, "round \(closed.round), \(closed.updates) updates")
         if let step = closed.step { try self.stepped(step) }
         try self.openRoundIfIdle()
     }
@@ -442,7 +448,8 @@ extension World {
             CSVField.number(result.accuracy), CSVField.number(result.loss), String(self.updatesReceived),
             String(self.updatesDropped), String(self.bytesDown), String(self.bytesUp),
             CSVField.number(Double(energy) / 1e21),
-            String(self.devices.count { $0.power.isAlive }), String(self.devices.count { $0.power.status != .offline && $0.power.isAlive }),
+            String(self.devices.count { $0.power.isAlive }),
+            String(self.devices.count { $0.power.status != .offline && $0.power.isAlive }),
         ])
         if let target = self.manifest.stop.targetAccuracy, result.accuracy >= target, self.reachedTarget == nil {
             self.reachedTarget = now

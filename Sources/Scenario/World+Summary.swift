@@ -52,7 +52,8 @@ extension World {
         ]
         if let events = self.traces.events { files.append((name: "events.csv", text: events.text)) }
         return RunResult(
-            files: files, summaryHeader: ["run_id", "replication"] + self.spec.parameters.map(\.key) + Self.summaryColumns,
+            files: files,
+            summaryHeader: ["run_id", "replication"] + self.spec.parameters.map(\.key) + Self.summaryColumns,
             summaryRow: row)
     }
 }

@@ -10,7 +10,8 @@ struct FTTESim: ParsableCommand {
         abstract: "Discrete-event simulator for federated learning on tiny, battery-powered IoT devices.",
         version: ToolVersion.string,
         subcommands: [
-            RunCommand.self, SweepCommand.self, ValidateCommand.self, MergeCommand.self, KernelDemo.self, PlanCommand.self, TrainCommand.self, Airtime.self, BLEThroughput.self,
+            RunCommand.self, SweepCommand.self, ValidateCommand.self, MergeCommand.self, KernelDemo.self,
+            PlanCommand.self, TrainCommand.self, Airtime.self, BLEThroughput.self,
             LoRaWANTransferCommand.self,
         ]
     )

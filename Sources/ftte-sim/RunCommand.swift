@@ -24,7 +24,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: SweepOptions
 
     func run() throws {
-        let (summary, directory, _) = try executeSweep(manifestPath: self.manifest, options: self.options, seed: self.seed)
+        let (summary, directory, _) = try executeSweep(
+            manifestPath: self.manifest, options: self.options, seed: self.seed)
         print(Self.table(summary), terminator: "")
         print("results: \(directory)/summary.csv (one row per run); per run: \(directory)/<run-id>/")
     }

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+import Scenario
+import SimKernel
+import Testing
+
+/// End-to-end runs of small worlds: outputs, determinism, and the device life cycle as the traces show it.
+@Suite struct WorldTests {
+    /// Eight devices on LoRaWAN, BLE and a wired link; FTTE; devices come and go; an event trace.
+    static let manifest = """
+        name: e2e
+        seed: 3
+        dataset: {name: embedded, train_examples: 240}
+        model: {name: mlp-28}
+        devices:
+          count: 8
+          classes:
+            - {name: lora, share: 0.5, sram: 512KiB, mcu: stm32l476, radio: {kind: lorawan}, battery: 2xAA-alkaline}
+            - {name: ble, share: 0.25, sram: 512KiB, mcu: nrf52840, radio: {kind: ble}, battery: CR2032}
+            - {name: wired, share: 0.25, sram: 512KiB, mcu: stm32f746, radio: {kind: ideal}}
+          placement: {radius_m: 60}
+          availability: {kind: markov, mean_online: 2min, mean_offline: 1min}
+        strategy: {kind: ftte, buffer: 2, concurrency: 4}
+        client: {batch: 10, lr: 0.1}
+        evaluation: {test_subset: 100}
+        stop: {max_updates: 30, max_sim_time: 1d}
+        traces: {events: true}
+
+        """
+
+    static func run(_ yaml: String, threads: Int = 1) throws -> [String: String] {
+        let sweep = try ManifestSweep(yaml: yaml, file: "e2e.yaml")
+        let result = try Simulation.run(sweep.runs[0], file: "e2e.yaml", threads: threads)
+        var files = Dictionary(uniqueKeysWithValues: result.files.map { ($0.name, $0.text) })
+        var summary = CSVTable(header: result.summaryHeader)
+        summary.append(result.summaryRow)
+        files["summary.csv"] = summary.text
+        return files
+    }
+
+    static func table(_ text: String?) -> (header: [String], rows: [[String: String]]) {
+        let rows = CSVTable.parse(text ?? "")
+        guard let header = rows.first else { return ([], []) }
+        return (header, rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
+    }
+
+    @Test func everyDocumentedFileAndColumnIsWritten() throws {
+        let files = try Self.run(Self.manifest)
+        #expect(Set(files.keys) == ["global.csv", "devices.csv", "events.csv", "summary.csv"])
+        // The columns as the README documents them.
+        #expect(
+            Self.table(files["global.csv"]).header == [
+                "time_s", "model_version", "event", "updates_in_step", "mean_staleness", "test_accuracy", "test_loss",
+                "updates_received", "updates_dropped", "cum_bytes_down", "cum_bytes_up", "cum_energy_J",
+                "devices_alive", "devices_online",
+            ])
+        #expect(
+            Self.table(files["devices.csv"]).header == [
+                "time_s", "start_s", "device_id", "device_class", "participation", "round", "base_version",
+                "staleness", "params_trained", "bytes_down", "bytes_up", "link_s", "airtime_s", "train_s", "macs",
+                "energy_mJ", "peak_memory_bytes", "outcome",
+            ])
+        #expect(Self.table(files["events.csv"]).header == ["time_s", "event", "device_id", "detail"])
+        #expect(
+            Self.table(files["summary.csv"]).header == [
+                "run_id", "replication", "name", "seed", "strategy", "subnet_policy", "capacity_ratio",
+                "staleness_fn", "devices", "stop_reason", "end_time_s", "time_to_target_s", "target_accuracy",
+                "final_accuracy", "final_loss", "best_accuracy", "model_version", "updates_received",
+                "updates_dropped", "participations", "completed_participations", "peak_device_memory_bytes",
+                "mean_bytes_down", "mean_bytes_up", "bytes_down", "bytes_up", "total_payload_bytes", "energy_J",
+                "survivors", "epsilon", "events",
+            ])
+        let summary = try #require(Self.table(files["summary.csv"]).rows.first)
+        #expect(summary["stop_reason"] == "max_updates")
+        #expect(summary["updates_received"] == "30")
+        // Real training: the model learned (10 classes: chance is 0.1).
+        #expect(try #require(Double(summary["final_accuracy"] ?? "")) > 0.3)
+    }
+
+    @Test func theCSVsAreByteIdenticalAtAnyThreadCount() throws {
+        let one = try Self.run(Self.manifest, threads: 1)
+        let two = try Self.run(Self.manifest, threads: 2)
+        let four = try Self.run(Self.manifest, threads: 4)
+        #expect(one == two)
+        #expect(one == four)
+    }
+
+    @Test func theEventSequenceFingerprintIsPinned() throws {
+        // A deliberate change of behaviour must update this value (and say why in its commit).
+        let files = try Self.run(Self.manifest)
+        let fingerprint = String(fnv1a64((files["events.csv"] ?? "") + (files["devices.csv"] ?? "")), radix: 16)
+        #expect(fingerprint == "7cb2737b1f198440")
+    }
+
+    @Test func countsAgreeBetweenTheSummaryAndTheParticipationRows() throws {
+        let files = try Self.run(Self.manifest)
+        let devices = Self.table(files["devices.csv"]).rows
+        let summary = try #require(Self.table(files["summary.csv"]).rows.first)
+        let completed = devices.filter { $0["outcome"] == "completed" }
+        #expect(String(completed.count) == summary["completed_participations"])
+        let uploaded = completed.reduce(0) { $0 + (Int($1["bytes_up"] ?? "") ?? 0) }
+        #expect(String(uploaded) == summary["bytes_up"])
+        // Every participation ends exactly once: rows + those still running at the end = participations begun.
+        #expect(devices.count <= Int(summary["participations"] ?? "") ?? 0)
+        let numbers = devices.compactMap { $0["participation"] }
+        #expect(Set(numbers).count == numbers.count)
+    }
+
+    @Test func anOfflineDeviceComesBackAndTrainsAgain() throws {
+        let files = try Self.run(Self.manifest)
+        let devices = Self.table(files["devices.csv"]).rows
+        let events = Self.table(files["events.csv"]).rows
+        // Some device was interrupted by going offline and later completed a participation.
+        let interrupted = devices.filter { $0["outcome"] == "dropped_offline" }
+        #expect(!interrupted.isEmpty)
+        let cameBack = interrupted.contains { row in
+            devices.contains {
+                $0["device_id"] == row["device_id"] && $0["outcome"] == "completed"
+                    && (Double($0["start_s"] ?? "") ?? 0) > (Double(row["time_s"] ?? "") ?? 0)
+            }
+        }
+        #expect(cameBack)
+        #expect(events.contains { $0["event"] == "online" })
+    }
+
+    @Test func aBatteryThatDiesMidParticipationGivesOneRowAndNothingAfter() throws {
+        // BLE devices on a coin cell with 0.01 mAh left (a participation draws about 0.003 mAh): they die within a
+        // few participations.
+        let yaml = Self.manifest.replacingOccurrences(
+            of: "battery: CR2032}", with: "battery: CR2032, battery_capacity_mAh: 0.01}"
+        ).replacingOccurrences(of: "availability: {kind: markov, mean_online: 2min, mean_offline: 1min}", with: "")
+        let files = try Self.run(yaml)
+        let devices = Self.table(files["devices.csv"]).rows
+        let events = Self.table(files["events.csv"]).rows
+        let deaths = events.filter { $0["event"] == "died" }
+        #expect(!deaths.isEmpty)
+        for death in deaths {
+            let device = death["device_id"]
+            let time = try #require(Double(death["time_s"] ?? ""))
+            let rows = devices.filter { $0["device_id"] == device }
+            #expect(rows.filter { $0["outcome"] == "dropped_battery" }.count == 1)
+            #expect(rows.allSatisfy { (Double($0["time_s"] ?? "") ?? 0) <= time })
+            #expect(events.filter { $0["device_id"] == device && (Double($0["time_s"] ?? "") ?? 0) > time }.isEmpty)
+        }
+        let summary = try #require(Self.table(files["summary.csv"]).rows.first)
+        #expect(summary["survivors"] == String(8 - deaths.count))
+        #expect(devices.filter { $0["outcome"] == "dropped_battery" }.count == deaths.count)
+    }
+}
