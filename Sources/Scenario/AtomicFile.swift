@@ -10,10 +10,17 @@ public enum AtomicFile {
     ///
     /// - Throws: The file system's error.
     public static func write(_ text: String, to path: String) throws {
+        try self.write(Data(text.utf8), to: path)
+    }
+
+    /// Writes `data` to `path` atomically.
+    ///
+    /// - Throws: The file system's error.
+    public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).partial-\(getpid())")
-        try Data(text.utf8).write(to: temporary)
+        try data.write(to: temporary)
         guard rename(temporary.path, url.path) == 0 else {
             let code = errno
             try? FileManager.default.removeItem(at: temporary)

@@ -5,6 +5,12 @@ import Foundation
 import SimKernel
 import Yams
 
+/// A 1-based line and column in a manifest file.
+struct SourceLocation: Hashable, Sendable {
+    var line: Int
+    var column: Int
+}
+
 /// One run of a manifest: a point of its sweep and one replication.
 public struct RunSpec: Sendable {
     /// The run's position in the expansion (0-based; shards and resume refer to it).
@@ -31,6 +37,8 @@ public struct ManifestSweep: Sendable {
     public var sweptKeys: [String]
     /// Every run, in expansion order.
     public var runs: [RunSpec]
+    /// Where each key path of the file stands (1-based line and column), for errors found after reading.
+    var locations: [String: SourceLocation] = [:]
 
     /// Reads, expands and checks a manifest file.
     ///
@@ -60,6 +68,7 @@ public struct ManifestSweep: Sendable {
 
     private init(root: Node?, file: String) throws(ManifestError) {
         self.file = file
+        if let root { Self.record(root, path: "", into: &self.locations) }
         guard let root, var pairs = root.mapping else {
             throw ManifestError(
                 file: file, line: root?.mark?.line, column: root?.mark?.column, keyPath: "",
@@ -132,6 +141,37 @@ public struct ManifestSweep: Sendable {
             }
         }
         self.runs = runs
+    }
+
+    /// Records the position of every node below `node` by key path (the loader bounds the depth).
+    private static func record(_ node: Node, path: String, into locations: inout [String: SourceLocation]) {
+        if let mark = node.mark { locations[path] = SourceLocation(line: mark.line, column: mark.column) }
+        if let pairs = node.mapping {
+            for (key, value) in pairs {
+                guard let name = key.string else { continue }
+                Self.record(value, path: path.isEmpty ? name : path + "." + name, into: &locations)
+            }
+        } else if let items = node.sequence {
+            for (index, item) in items.enumerated() { Self.record(item, path: "\(path)[\(index)]", into: &locations) }
+        }
+    }
+
+    /// `error` with the file position of its key path (or of the nearest enclosing entry the file spells) when
+    /// it has none: errors found while building a run name a key path only.
+    public func locate(_ error: ManifestError) -> ManifestError {
+        guard error.line == nil else { return error }
+        var path = error.keyPath
+        while !path.isEmpty {
+            if let location = self.locations[path] {
+                var located = error
+                located.line = location.line
+                located.column = location.column
+                return located
+            }
+            guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+            path = String(path[..<cut])
+        }
+        return error
     }
 
     /// A dotted key of `sweep:` or `zip:` (`strategy.subnet.capacity_ratio`, `devices.classes[0].sram`).
@@ -294,7 +334,11 @@ extension ManifestSweep {
     public func check() throws(ManifestError) {
         var seen: Set<String> = []
         for run in self.runs where seen.insert(run.resolvedYAML).inserted {
-            _ = try World(spec: run, file: self.file, threads: 1)
+            do {
+                _ = try World(spec: run, file: self.file, threads: 1)
+            } catch {
+                throw self.locate(error)
+            }
         }
     }
 }

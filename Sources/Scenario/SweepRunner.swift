@@ -82,12 +82,6 @@ public struct SweepRunner {
         execute: (RunSpec) throws -> RunResult, finished: (Int, Int, RunSpec) -> Void = { _, _, _ in }
     ) throws -> CSVTable {
         let manager = FileManager.default
-        do {
-            try manager.createDirectory(atPath: self.outputDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError(
-                message: "cannot create the output directory \(self.outputDirectory): \(error)", isUsage: true)
-        }
         let complete = self.completeRuns()
         if !self.resume, let existing = complete.sorted().first {
             throw OutputError(
@@ -95,20 +89,33 @@ public struct SweepRunner {
                     + "or another --out",
                 isUsage: true)
         }
-        let staging = self.outputDirectory + "/.partial"
-        try? manager.removeItem(atPath: staging)
-        try self.writeSweepRecord()
+        // Nothing is written until the first run has been built and run: a manifest that fails leaves no trace.
+        var prepared = false
+        func prepare() throws {
+            guard !prepared else { return }
+            prepared = true
+            do {
+                try manager.createDirectory(atPath: self.outputDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw OutputError(
+                    message: "cannot create the output directory \(self.outputDirectory): \(error)", isUsage: true)
+            }
+            try? manager.removeItem(atPath: self.outputDirectory + "/.partial")
+            try self.writeSweepRecord()
+        }
         var done = 0
         for run in self.runs {
             if !complete.contains(run.id) {
                 let result = try execute(run)
+                try prepare()
                 try self.publish(run, result)
             }
+            try prepare()
             done += 1
             try self.writeSummary()
             finished(done, self.runs.count, run)
         }
-        try? manager.removeItem(atPath: staging)
+        try? manager.removeItem(atPath: self.outputDirectory + "/.partial")
         return try self.summary()
     }
 

@@ -20,10 +20,7 @@ public enum WeightsFile {
         bytes += name
         bytes += PayloadCodec(layout: model.layout).encode(
             version: 0, specs: Array(repeating: .all, count: model.layout.tensors.count), values: parameters)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-        try Data(bytes).write(to: temporary)
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        try AtomicFile.write(Data(bytes), to: path)
     }
 
     /// Reads the parameters of `model` from `path`.

@@ -70,7 +70,7 @@ func executeSweep(
             })
         return (summary, directory, sweep)
     } catch let error as ManifestError {
-        throw dataError(error.description)
+        throw dataError(sweep.locate(error).description)
     } catch let error as OutputError {
         throw error.isUsage ? usageError(error.message) : dataError(error.message)
     } catch let error as SimulationError {

@@ -2,6 +2,8 @@
 
 import ArgumentParser
 import Datasets
+import Federation
+import Scenario
 import SimKernel
 import TinyTrain
 
@@ -44,6 +46,11 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Output format: text or csv.")
     var format: OutputFormat = .text
+
+    @Option(
+        name: .customLong("save-weights"),
+        help: "Write the trained weights to this file (a manifest's model.initial_weights reads it).")
+    var saveWeights: String?
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, csv
@@ -108,5 +115,13 @@ struct TrainCommand: ParsableCommand {
             ("test_loss", fixed(result.meanLoss, digits: 6)),
         ]
         print(format == .text ? alignedReport(rows) : csvReport(rows), terminator: "")
+        if let saveWeights {
+            do {
+                let model = try FederatedModel(plan: plan)
+                try WeightsFile.save(model.parameters(from: session.weights()), of: model, to: saveWeights)
+            } catch {
+                throw dataError("cannot write the weights to \(saveWeights): \(error.localizedDescription)")
+            }
+        }
     }
 }

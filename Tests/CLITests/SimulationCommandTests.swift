@@ -88,6 +88,42 @@ struct SimulationCommandTests {
         #expect(shard.status == 64)
     }
 
+    @Test func aRunStartsFromWeightsThatTrainSavedAndAMissingFileWritesNothing() throws {
+        let directory = try self.workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let weights = directory.appendingPathComponent("mlp.bin").path
+        let train = try cli.run([
+            "train", "--model", "mlp-28", "--epochs", "1", "--format", "csv", "--save-weights", weights,
+        ])
+        #expect(train.status == 0, "\(train.standardError)")
+        let report = CSVTableText(train.standardOutput)
+        let column = try #require(report.header.firstIndex(of: "test_accuracy"))
+        let accuracy = try #require(report.rows.first?[column])
+        let manifest = directory.appendingPathComponent("pretrained.yaml")
+        let text = Self.manifest.replacingOccurrences(
+            of: "model: {name: mlp-28}", with: "model: {name: mlp-28, initial_weights: \(weights)}"
+        ).replacingOccurrences(of: "test_subset: 100", with: "test_subset: 1000")
+        try Data(text.utf8).write(to: manifest)
+        let out = directory.appendingPathComponent("out")
+        #expect(try cli.run(["run", manifest.path, "--out", out.path, "--quiet"]).status == 0)
+        // The federated run's model before any update is the centrally trained one: the same test accuracy on
+        // the same 1 000 test images, measured by the simulator's own evaluation.
+        let summary = CSVTableText(self.read(out.appendingPathComponent("summary.csv")) ?? "")
+        let run = try #require(summary.rows.first?.first)
+        let global = CSVTableText(self.read(out.appendingPathComponent(run).appendingPathComponent("global.csv")) ?? "")
+        let initial = try #require(global.rows.first)
+        #expect(initial[2] == "initial")
+        #expect(abs((Double(initial[5]) ?? 0) - (Double(accuracy) ?? 1)) < 1e-9)
+
+        try Data(text.replacingOccurrences(of: "mlp.bin", with: "missing.bin").utf8).write(to: manifest)
+        let missing = directory.appendingPathComponent("missing-out")
+        let result = try cli.run(["run", manifest.path, "--out", missing.path])
+        #expect(result.status == 65)
+        #expect(result.standardError.hasPrefix("Error: \(manifest.path):4:40: model.initial_weights: "))
+        #expect(result.standardError.contains("model.initial_weights"))
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+    }
+
     @Test func shardsMergeIntoTheUnshardedSummaryAndMismatchesAreRefused() throws {
         let directory = try self.workspace()
         defer { try? FileManager.default.removeItem(at: directory) }
