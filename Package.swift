@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FederationTests",
-            dependencies: ["Federation", "SimKernel", "TinyTrain", "Datasets"]
+            dependencies: ["Federation", "SimKernel", "TinyTrain", "Datasets", "Scenario"]
         ),
         .testTarget(
             name: "DatasetsTests",

@@ -34,7 +34,7 @@ struct VirtualDevice {
     /// Its float32 training throughput, in MAC/s (before the straggler's slowdown).
     let macsPerSecond: Double
     /// Its training examples.
-    let examples: PartitionExamples
+    let examples: DatasetExamples
     /// The participation in progress.
     var participation: Participation?
     /// Participations it has begun.

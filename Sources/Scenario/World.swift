@@ -216,7 +216,7 @@ final class World {
                 VirtualDevice(
                     id: id, classIndex: classIndex, power: power, link: link, availability: cursor,
                     straggler: stragglerModel.assign(stream("straggler")), macsPerSecond: rate,
-                    examples: PartitionExamples(dataset: self.setup.train, indices: self.setup.partition[id])))
+                    examples: DatasetExamples(dataset: self.setup.train, indices: self.setup.partition[id])))
         }
     }
 }

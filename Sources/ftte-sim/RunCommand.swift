@@ -104,7 +104,7 @@ struct ValidateCommand: ParsableCommand {
             let sweep = try ManifestSweep(contentsOf: self.manifest)
             try sweep.check()
             print("\(sweep.runs.count) runs")
-        } catch let error as ManifestError {
+        } catch {
             throw dataError(error.description)
         }
     }

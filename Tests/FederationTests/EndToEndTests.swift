@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Federation
+import Scenario
 import SimKernel
 import Testing
 import TinyTrain

@@ -2,22 +2,9 @@
 
 import Datasets
 import Federation
+import Scenario
 import SimKernel
 import TinyTrain
-
-/// A client's slice of a data set, read through the federation layer's ``ClientExamples``.
-struct DatasetExamples: ClientExamples {
-    let dataset: Dataset
-    let indices: [Int]
-
-    var exampleCount: Int { self.indices.count }
-
-    func fill(positions: ArraySlice<Int>, inputs: inout [Float], labels: inout [Int]) {
-        var raw: [Int32] = []
-        self.dataset.gather(positions.map { self.indices[$0] }, into: &inputs, labels: &raw)
-        labels = raw.map { Int($0) }
-    }
-}
 
 /// The embedded Fashion-MNIST subset, loaded once for all tests.
 enum EmbeddedData {
