@@ -167,6 +167,18 @@ final class LearningSetup: @unchecked Sendable {
         }
         self.classTraining = try Self.classTraining(
             manifest: manifest, model: self.model, trainer: self.trainer, file: file)
+        let required = self.classTraining.compactMap { training -> Int? in
+            if case .outOfMemory(let bytes) = training { return bytes }
+            return nil
+        }
+        if required.count == self.classTraining.count, let least = required.min() {
+            let largest = manifest.devices.classes.map(\.sramBytes).max() ?? 0
+            throw fail(
+                "strategy.subnet",
+                "no device class can train \(graph.name) with policy \(manifest.strategy.subnet.policy) at batch "
+                    + "\(manifest.client.batch): its plan needs at least \(least) bytes, the largest SRAM cap is "
+                    + "\(largest); expected a larger sram, a smaller client.batch, or a sub-network policy")
+        }
     }
 
     /// What each class trains under its cap.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Foundation
 import Scenario
 import Testing
 
@@ -169,5 +170,47 @@ import Testing
         if `case`.keyPath != "" { #expect(error.keyPath == `case`.keyPath) }
         #expect(error.message.contains(`case`.message), "\(error)")
         #expect(error.description.hasPrefix("m.yaml:"))
+    }
+}
+
+/// Checks that need the world built (data, plans, profiles): `ManifestSweep.check()`, as `ftte-sim validate` runs it.
+@Suite struct ManifestCheckTests {
+    @Test func aModelNoDeviceCanTrainUnderItsCapIsRefused() throws {
+        let yaml = ManifestTests.minimal.replacingOccurrences(
+            of: "strategy: {kind: ftte}", with: "strategy: {kind: fedavg}"
+        )
+        .replacingOccurrences(of: "sram: 512KiB", with: "sram: 256KiB")
+        let sweep = try ManifestSweep(yaml: yaml, file: "m.yaml")
+        // mlp-28's full update at batch 32 plans 529 968 bytes (ftte-sim plan --model mlp-28 --batch 32).
+        #expect {
+            try sweep.check()
+        } throws: { error in
+            guard let error = error as? ManifestError else { return false }
+            return error.keyPath == "strategy.subnet" && error.message.contains("needs at least 529968 bytes")
+                && error.line == 7
+        }
+    }
+
+    @Test func aBatteryThatCannotSourceTheRadiosPulsesIsRefused() throws {
+        // A CR2032 cannot source the SX1276's transmit current (Energy's pulse limit).
+        let yaml = ManifestTests.minimal.replacingOccurrences(
+            of: "radio: {kind: lorawan}}", with: "radio: {kind: lorawan}, battery: CR2032}")
+        let sweep = try ManifestSweep(yaml: yaml, file: "m.yaml")
+        #expect {
+            try sweep.check()
+        } throws: { error in
+            guard let error = error as? ManifestError else { return false }
+            return error.keyPath.hasPrefix("devices.classes[0]") && error.line == 5
+        }
+    }
+
+    @Test func theQuickstartIsValidAndExperimentsHoldItsText() throws {
+        let text = try Quickstart.text()
+        let sweep = try ManifestSweep(yaml: text, file: Quickstart.fileName)
+        #expect(sweep.runs.count == 2)
+        try sweep.check()
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Experiments/quickstart.yaml")
+        #expect(try String(contentsOf: file, encoding: .utf8) == text)
     }
 }
