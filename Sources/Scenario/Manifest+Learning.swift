@@ -114,18 +114,22 @@ public struct ClientSection: Sendable, Encodable {
 public struct EvaluationSection: Sendable, Encodable {
     /// Evaluate after every N server steps.
     public var everyAggregations: Int
+    /// Also evaluate every T of simulated time (`nil`: only after steps).
+    public var every: ManifestDuration?
     /// Test examples used (a seeded subset; `nil`: the whole split).
     public var testSubset: Int?
 
     private enum CodingKeys: String, CodingKey {
+        case every
         case everyAggregations = "every_aggregations"
         case testSubset = "test_subset"
     }
 
     init(_ given: ManifestValue?, parent: ManifestValue) throws(ManifestError) {
         let value = given ?? .absent("evaluation", parent: parent)
-        let map = try value.mapping(allowed: ["every_aggregations", "test_subset"])
+        let map = try value.mapping(allowed: ["every_aggregations", "every", "test_subset"])
         self.everyAggregations = try map["every_aggregations"]?.int(in: 1...1_000_000) ?? 1
+        self.every = try map["every"].map { (node) throws(ManifestError) in ManifestDuration(try node.duration()) }
         self.testSubset = try map["test_subset"]?.int(in: 1...Int.max) ?? 1_000
     }
 }

@@ -143,7 +143,7 @@ public struct SweepRunner {
         do {
             try? manager.removeItem(atPath: staging)
             try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            try AtomicFile.write(run.resolvedYAML, to: staging + "/manifest.resolved.yaml")
+            try AtomicFile.write(run.resolvedYAML + Self.runRecord(run), to: staging + "/manifest.resolved.yaml")
             for file in result.files { try AtomicFile.write(file.text, to: "\(staging)/\(file.name)") }
             var summary = CSVTable(header: result.summaryHeader)
             summary.append(result.summaryRow)
@@ -156,6 +156,12 @@ public struct SweepRunner {
             throw OutputError(
                 message: "cannot write run \(run.id) into \(self.outputDirectory): \(error)", isUsage: false)
         }
+    }
+
+    /// What the resolved manifest records about the run beyond the manifest itself.
+    static func runRecord(_ run: RunSpec) -> String {
+        "run:\n  id: \(run.id)\n  replication: \(run.replication)\n  seed: \(run.manifest.seed)\n"
+            + "  tool_version: \(ToolVersion.string)\n  git_commit: \(ToolVersion.gitCommit)\n"
     }
 
     private func writeSummary() throws {

@@ -39,6 +39,7 @@ extension World {
     /// server's first work.
     private func start() throws {
         try self.evaluate(event: "initial", updatesInStep: 0, meanStaleness: nil)
+        try self.schedulePeriodicEvaluation()
         for index in self.devices.indices {
             let id = UInt64(index)
             if let next = self.devices[index].availability.nextChange {
@@ -67,6 +68,16 @@ extension World {
             for index in self.devices.indices where self.devices[index].power.status == .online {
                 try self.deviceIdle(index)
             }
+        }
+    }
+
+    /// Schedules the next periodic evaluation, when the manifest asks for them.
+    private func schedulePeriodicEvaluation() throws {
+        guard let every = self.manifest.evaluation.every?.time else { return }
+        do {
+            try self.simulator.schedule(.evaluate, at: self.simulator.now + every)
+        } catch {
+            throw SimulationError(message: "periodic evaluation: \(error)")
         }
     }
 
@@ -105,6 +116,9 @@ extension World {
         case .retry(let index):
             self.devices[index].retryAt = nil
             try self.deviceIdle(index)
+        case .evaluate:
+            try self.evaluate(event: "periodic", updatesInStep: 0, meanStaleness: nil)
+            try self.schedulePeriodicEvaluation()
         case .roundDeadline(let round):
             guard case .synchronous(var server) = self.server else { return }
             let action = server.deadlinePassed(round: round)

@@ -18,6 +18,8 @@ enum WorldEvent {
     case battery(device: Int)
     /// A device whose link failed asks for work again.
     case retry(device: Int)
+    /// The periodic evaluation (`evaluation.every`).
+    case evaluate
     /// A FedAvg round's deadline.
     case roundDeadline(round: Int)
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import ArgumentParser
+import Scenario
 
 /// The `ftte-sim` command: subcommands for simulation runs, sweeps and the models behind them.
 @main

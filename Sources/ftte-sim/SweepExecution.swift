@@ -58,8 +58,19 @@ func executeSweep(
     do {
         let summary = try runner.run(
             execute: { run in
+                let began = Date()
                 if showProgress { progress("run \(run.index + 1)/\(sweep.runs.count) \(run.id) …") }
-                return try Simulation.run(run, file: file, threads: threads)
+                let result = try Simulation.run(run, file: file, threads: threads)
+                if showProgress {
+                    let value = { (name: String) in
+                        result.summaryHeader.firstIndex(of: name).map { result.summaryRow[$0] } ?? ""
+                    }
+                    progress(
+                        "  simulated \(value("end_time_s")) s, \(value("updates_received")) updates, accuracy "
+                            + "\(value("final_accuracy")), \(value("stop_reason")); "
+                            + "\(String(format: "%.1f", Date().timeIntervalSince(began))) s")
+                }
+                return result
             },
             finished: { done, total, run in
                 guard showProgress else { return }
