@@ -163,10 +163,7 @@ extension World {
         participation.airtime = participation.airtime + airtime
         self.devices[index].participation = participation
         guard delivered else {
-            try self.syncRadio(index, to: self.simulator.now)
-            guard self.devices[index].power.isAlive else { return }
-            let actions = try self.lifecycle(index) { try $0.participationEnded(.droppedLink, at: self.simulator.now) }
-            try self.apply(actions, to: index)
+            try self.finishParticipation(index, .droppedLink)
             return
         }
         let slowdown =
@@ -196,10 +193,7 @@ extension World {
         guard var participation = self.devices[index].participation else { return }
         let classIndex = self.devices[index].classIndex
         if case .outOfMemory = self.setup.classTraining[classIndex] {
-            try self.syncRadio(index, to: now)
-            guard self.devices[index].power.isAlive else { return }
-            let actions = try self.lifecycle(index) { try $0.participationEnded(.outOfMemory, at: now) }
-            try self.apply(actions, to: index)
+            try self.finishParticipation(index, .outOfMemory)
             return
         }
         let device = self.devices[index]
@@ -304,8 +298,7 @@ extension World {
             self.traces.event(now, "upload_started", device: index, "\(participation.bytesUp) bytes")
             try self.startTransfer(index, bytes: participation.bytesUp, direction: .uplink)
         case .diverged:
-            let actions = try self.lifecycle(index) { try $0.participationEnded(.numericalFailure, at: now) }
-            try self.apply(actions, to: index)
+            try self.finishParticipation(index, .numericalFailure)
         case .failed(let message):
             throw SimulationError(message: message)
         }
@@ -349,17 +342,23 @@ extension World {
         }
         self.devices[index].participation = participation
         self.traces.event(now, "update_arrived", device: index, "staleness \(participation.staleness ?? 0)")
-        try self.syncRadio(index, to: now)
-        if self.devices[index].power.isAlive {
-            let actions = try self.lifecycle(index) { try $0.participationEnded(.completed, at: now) }
-            try self.apply(actions, to: index)
-        }
+        try self.finishParticipation(index, .completed)
         if let stepped { try self.stepped(stepped) }
         if let closed { try self.roundClosed(closed) }
         try self.start(assignments)
         if let maximum = self.manifest.stop.maximumUpdates, self.updatesReceived >= maximum, self.stopReason == nil {
             self.stopReason = "max_updates"
         }
+    }
+
+    /// Ends the device's participation now with `outcome` (a status event: its radio is accounted first); when
+    /// the battery died on the way the death already ended it.
+    func finishParticipation(_ index: Int, _ outcome: ParticipationOutcome) throws {
+        let now = self.simulator.now
+        try self.syncRadio(index, to: now)
+        guard self.devices[index].power.isAlive else { return }
+        let actions = try self.lifecycle(index) { try $0.participationEnded(outcome, at: now) }
+        try self.apply(actions, to: index)
     }
 
     /// A participation ended (any outcome): its row, its radio, and what the server does about it.
