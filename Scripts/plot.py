@@ -1,0 +1,575 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Turns the reproduction's raw outputs into Results/ (CSV tables, figures) and paper/generated/ (LaTeX).
+
+    plot.py RUNS_DIR FOOTPRINT_DIR RESULTS_DIR PAPER_GENERATED_DIR [--check]
+
+RUNS_DIR holds one directory per manifest of Experiments/reproduce/ (as `ftte-sim sweep --out` writes them);
+only complete runs (a run directory with its summary.csv) are read, so partial sweeps give partial tables.
+FOOTPRINT_DIR holds the `ftte-sim footprint` CSVs. Every number in the tables comes from those files.
+Confidence intervals are two-sided 95 % Student-t intervals over the replications (scipy.stats.t).
+With --check it also verifies the structure and the direction the quick reproduction must show and exits 1
+when they fail.
+"""
+
+from __future__ import annotations
+
+import math
+import pathlib
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import yaml  # noqa: E402
+from scipy import stats  # noqa: E402
+
+STRATEGIES = ["fedavg", "fedasync", "fedbuff", "ftte"]
+COLOURS = {"fedavg": "#1f77b4", "fedasync": "#ff7f0e", "fedbuff": "#2ca02c", "ftte": "#d62728"}
+# Accuracy thresholds at which time to target is read from global.csv, besides each run's own target.
+THRESHOLDS = [0.76, 0.78, 0.80]
+# Simulated time at which accuracy is compared across strategies (the runs' evaluations are every 2 min).
+ACCURACY_AT_S = 3600.0
+# The FTTE paper's claims (FTTE / FedAvg).
+CLAIM_MEMORY_RATIO = 0.20
+CLAIM_PAYLOAD_RATIO = 0.31
+CLAIM_TIME_RATIO = 0.19
+CLAIM_SPEEDUP = 1.81
+
+
+def mean_ci(values) -> tuple[float, float, int]:
+    """Mean, half-width of the 95 % Student-t interval, and n (NaNs dropped)."""
+    v = np.asarray([x for x in values if x is not None and not (isinstance(x, float) and math.isnan(x))], float)
+    n = len(v)
+    if n == 0:
+        return math.nan, math.nan, 0
+    if n == 1:
+        return float(v[0]), math.nan, 1
+    half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / math.sqrt(n)
+    return float(v.mean()), float(half), n
+
+
+def load_runs(runs_dir: pathlib.Path):
+    """Every complete run: its summary row (plus manifest, tool version, commit) and its global.csv."""
+    rows, curves, sweep_keys = [], {}, {}
+    for manifest_dir in sorted(p for p in runs_dir.iterdir() if p.is_dir()):
+        for run_dir in sorted(p for p in manifest_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            summary = run_dir / "summary.csv"
+            if not summary.exists():
+                continue
+            frame = pd.read_csv(summary)
+            columns = list(frame.columns)
+            keys = columns[columns.index("replication") + 1 : columns.index("name")]
+            sweep_keys[manifest_dir.name] = keys
+            record = yaml.safe_load((run_dir / "manifest.resolved.yaml").read_text())["run"]
+            row = frame.iloc[0].to_dict()
+            row.update(
+                manifest=manifest_dir.name,
+                tool_version=record["tool_version"],
+                git_commit=record.get("git_commit", ""),
+            )
+            for key in keys:
+                row[key] = str(row[key])
+            rows.append(row)
+            curves[row["run_id"]] = pd.read_csv(run_dir / "global.csv")
+    return pd.DataFrame(rows), curves, sweep_keys
+
+
+def time_to(curve: pd.DataFrame, threshold: float) -> float:
+    hit = curve[curve["test_accuracy"] >= threshold]
+    return float(hit["time_s"].iloc[0]) if len(hit) else math.nan
+
+
+def accuracy_at(curve: pd.DataFrame, time_s: float) -> float:
+    seen = curve[curve["time_s"] <= time_s]
+    return float(seen["test_accuracy"].iloc[-1]) if len(seen) else math.nan
+
+
+def enrich(runs: pd.DataFrame, curves) -> pd.DataFrame:
+    runs = runs.copy()
+    for threshold in THRESHOLDS:
+        runs[f"time_to_{threshold:.2f}_s"] = [time_to(curves[r], threshold) for r in runs["run_id"]]
+    runs[f"accuracy_at_{int(ACCURACY_AT_S)}s"] = [accuracy_at(curves[r], ACCURACY_AT_S) for r in runs["run_id"]]
+    runs["initial_accuracy"] = [float(curves[r]["test_accuracy"].iloc[0]) for r in runs["run_id"]]
+    return runs
+
+
+METRICS = [
+    "time_to_target_s",
+    "time_to_0.76_s",
+    "time_to_0.78_s",
+    "final_accuracy",
+    "best_accuracy",
+    f"accuracy_at_{int(ACCURACY_AT_S)}s",
+    "peak_device_memory_bytes",
+    "mean_bytes_up",
+    "mean_bytes_down",
+    "total_payload_bytes",
+    "energy_J",
+    "survivors",
+    "updates_received",
+]
+
+
+def points(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per sweep point: replications, reached count, and mean ± CI of each metric."""
+    out = []
+    for values, group in runs.groupby(keys, sort=False) if keys else [((), runs)]:
+        values = values if isinstance(values, tuple) else (values,)
+        row = dict(zip(keys, values))
+        row["replications"] = len(group)
+        row["reached_target"] = int(group["time_to_target_s"].notna().sum())
+        for metric in METRICS:
+            if metric not in group:
+                continue
+            mean, half, n = mean_ci(group[metric].astype(float))
+            row[metric] = mean
+            row[metric + "_ci95"] = half
+        row["seed"] = int(group["seed"].iloc[0])
+        row["tool_version"] = group["tool_version"].iloc[0]
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def paired_ratio(group_a: pd.DataFrame, group_b: pd.DataFrame, metric: str):
+    """Per-replication ratios a/b (same seed and replication: the same world), with reached counts."""
+    a = group_a.set_index("replication")[metric].astype(float)
+    b = group_b.set_index("replication")[metric].astype(float)
+    ratios = [a[r] / b[r] for r in a.index.intersection(b.index) if not math.isnan(a[r]) and not math.isnan(b[r])]
+    return ratios, int(a.notna().sum()), int(b.notna().sum()), len(a)
+
+
+def fmt(value, digits=2, unit=""):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:.{digits}f}{unit}"
+
+
+def fmt_ci(mean, half, digits=2):
+    if isinstance(mean, float) and math.isnan(mean):
+        return "n/a"
+    return fmt(mean, digits) if math.isnan(half) else f"{mean:.{digits}f} ± {half:.{digits}f}"
+
+
+def tex_escape(text: str) -> str:
+    return str(text).replace("_", r"\_").replace("%", r"\%").replace("±", r"$\pm$").replace("×", r"$\times$")
+
+
+def tex_table(frame: pd.DataFrame, caption: str, label: str) -> str:
+    columns = list(frame.columns)
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering\small",
+        r"\caption{" + tex_escape(caption) + "}",
+        r"\label{" + label + "}",
+        r"\begin{tabular}{" + "l" * len(columns) + "}",
+        r"\toprule",
+        " & ".join(tex_escape(c) for c in columns) + r" \\",
+        r"\midrule",
+    ]
+    for _, row in frame.iterrows():
+        lines.append(" & ".join(tex_escape(row[c]) for c in columns) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+    return "\n".join(lines)
+
+
+def condition_label(keys, values) -> str:
+    parts = []
+    for key, value in zip(keys, values):
+        short = key.split(".")[-1]
+        if short == "model":
+            value = "pre-trained" if "initial_weights" in value else "scratch"
+            short = "start"
+        parts.append(f"{short}={value}")
+    return ", ".join(parts)
+
+
+def time_ratios(runs: pd.DataFrame, keys: list[str], manifest: str):
+    """FTTE / FedAvg time to target per condition of a manifest (every key but strategy.kind)."""
+    subset = runs[runs["manifest"] == manifest]
+    if subset.empty or "strategy.kind" not in keys:
+        return []
+    others = [k for k in keys if k != "strategy.kind"]
+    result = []
+    groups = subset.groupby(others, sort=False) if others else [((), subset)]
+    for values, group in groups:
+        values = values if isinstance(values, tuple) else (values,)
+        ftte = group[group["strategy"] == "ftte"]
+        fedavg = group[group["strategy"] == "fedavg"]
+        fedbuff = group[group["strategy"] == "fedbuff"]
+        if ftte.empty or fedavg.empty:
+            continue
+        row = {"manifest": manifest, "condition": condition_label(others, values)}
+        for threshold_metric in ["time_to_target_s", "time_to_0.78_s", "time_to_0.76_s"]:
+            ratios, reached_ftte, reached_fedavg, n = paired_ratio(ftte, fedavg, threshold_metric)
+            mean, half, _ = mean_ci(ratios)
+            row[threshold_metric.replace("time_to_", "ratio_").replace("_s", "")] = mean
+            row[threshold_metric.replace("time_to_", "ratio_").replace("_s", "") + "_ci95"] = half
+            row[threshold_metric.replace("time_to_", "reached_").replace("_s", "")] = (
+                f"{reached_ftte}/{n} vs {reached_fedavg}/{n}"
+            )
+        metric = f"accuracy_at_{int(ACCURACY_AT_S)}s"
+        for name, other in [("fedavg", fedavg), ("fedbuff", fedbuff)]:
+            if other.empty:
+                continue
+            diffs = [
+                a - b
+                for a, b in zip(
+                    ftte.sort_values("replication")[metric].astype(float),
+                    other.sort_values("replication")[metric].astype(float),
+                )
+            ]
+            mean, half, _ = mean_ci(diffs)
+            row[f"accuracy_minus_{name}_pp"] = 100 * mean
+            row[f"accuracy_minus_{name}_pp_ci95"] = 100 * half
+        result.append(row)
+    return result
+
+
+def figure_curves(runs, curves, manifest, selector, title, path):
+    subset = runs[(runs["manifest"] == manifest)]
+    try:
+        subset = subset[selector(subset)]
+    except KeyError:  # a reduced (quick) sweep lacks the key
+        return False
+    if subset.empty:
+        return False
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for strategy in STRATEGIES:
+        group = subset[subset["strategy"] == strategy]
+        if group.empty:
+            continue
+        end = max(curves[r]["time_s"].max() for r in group["run_id"])
+        grid = np.linspace(0, end, 200)
+        values = []
+        for run_id in group["run_id"]:
+            curve = curves[run_id]
+            step = np.interp(grid, curve["time_s"], curve["test_accuracy"])
+            step[grid > curve["time_s"].max()] = np.nan  # the run stopped (target or budget)
+            values.append(step)
+        values = np.array(values)
+        mean = np.nanmean(values, axis=0)
+        ax.plot(grid / 3600, mean, color=COLOURS[strategy], label=strategy)
+        ax.fill_between(
+            grid / 3600, np.nanmin(values, axis=0), np.nanmax(values, axis=0), color=COLOURS[strategy], alpha=0.15
+        )
+    target = float(subset["target_accuracy"].iloc[0]) if "target_accuracy" in subset else math.nan
+    if not math.isnan(target):
+        ax.axhline(target, color="grey", lw=0.8, ls="--")
+    ax.set_xlabel("simulated time (h)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return True
+
+
+def figure_regime_map(ratios: pd.DataFrame, path):
+    if ratios.empty:
+        return False
+    frame = ratios.copy()
+    labels = [f"{m.replace('repro-', '')}: {c}" for m, c in zip(frame["manifest"], frame["condition"])]
+    values = frame["ratio_target"].astype(float).to_numpy()
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(labels) + 1.2))
+    shown = np.where(np.isnan(values), 0, values)
+    colours = ["#999999" if math.isnan(v) else ("#2ca02c" if v <= 1 else "#d62728") for v in values]
+    ax.barh(range(len(labels)), shown, color=colours)
+    for i, v in enumerate(values):
+        ax.text(max(shown[i], 0) + 0.02, i, "not reached by both" if math.isnan(v) else f"{v:.2f}", va="center",
+                fontsize=7)
+    ax.axvline(1, color="black", lw=0.8)
+    ax.axvline(CLAIM_TIME_RATIO, color="grey", ls="--", lw=0.8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("time to target, FTTE / FedAvg (< 1: FTTE faster; dashed: the claim, 0.19)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return True
+
+
+def figure_memory(footprint: pd.DataFrame, path):
+    if footprint.empty:
+        return False
+    frame = footprint[footprint["scheme"].isin(["fedavg", "ftte"])]
+    groups = list(frame.groupby(["model", "batch", "cap_bytes"], sort=False))
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    width = 0.27
+    for i, ((model, batch, cap), group) in enumerate(groups):
+        fedavg = group[group["scheme"] == "fedavg"].iloc[0]
+        ftte = group[group["scheme"] == "ftte"].iloc[0]
+        bars = [fedavg["eager_bytes"], fedavg["static_peak_bytes"], ftte["static_peak_bytes"]]
+        for j, (value, colour) in enumerate(zip(bars, ["#8c564b", COLOURS["fedavg"], COLOURS["ftte"]])):
+            ax.bar(i + (j - 1) * width, value / 1024, width, color=colour,
+                   label=["FedAvg, eager accounting", "FedAvg, static plan", "FTTE sparse update"][j] if i == 0 else None)
+        ax.hlines(cap / 1024, i - 1.5 * width, i + 1.5 * width, color="black", lw=1)
+    ax.set_xticks(range(len(groups)), [f"{m}\nb{b}, {c // 1024} KiB" for (m, b, c), _ in groups], fontsize=6)
+    ax.set_yscale("log")
+    ax.set_ylabel("training memory (KiB, log)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return True
+
+
+def figure_sweep(points_frame: pd.DataFrame, key: str, metric: str, ylabel: str, path, by_strategy=True):
+    if points_frame.empty or key not in points_frame:
+        return False
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    groups = points_frame.groupby("strategy.kind", sort=False) if by_strategy and "strategy.kind" in points_frame \
+        else [("ftte", points_frame)]
+    for strategy, group in groups:
+        x = list(group[key])
+        ax.errorbar(range(len(x)), group[metric], yerr=group[metric + "_ci95"].fillna(0), marker="o", capsize=3,
+                    color=COLOURS.get(strategy, "black"), label=strategy)
+        ax.set_xticks(range(len(x)), x, fontsize=7, rotation=15)
+    ax.set_xlabel(key.split(".")[-1])
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return True
+
+
+def main(argv) -> int:
+    check = "--check" in argv
+    args = [a for a in argv if a != "--check"]
+    if len(args) != 4:
+        print(__doc__, file=sys.stderr)
+        return 64
+    runs_dir, footprint_dir, results_dir, generated_dir = map(pathlib.Path, args)
+    figures = results_dir / "figures"
+    for d in [results_dir / "runs", results_dir / "points", figures, generated_dir]:
+        d.mkdir(parents=True, exist_ok=True)
+    problems = []
+
+    runs, curves, sweep_keys = load_runs(runs_dir)
+    if runs.empty:
+        problems.append(f"no complete run under {runs_dir}")
+        runs = pd.DataFrame(columns=["manifest", "strategy", "run_id", "replication"])
+    else:
+        runs = enrich(runs, curves)
+    point_frames = {}
+    for manifest in sorted(sweep_keys):
+        keys = sweep_keys[manifest]
+        subset = runs[runs["manifest"] == manifest]
+        subset.to_csv(results_dir / "runs" / f"{manifest}.csv", index=False)
+        point_frames[manifest] = points(subset, keys)
+        point_frames[manifest].to_csv(results_dir / "points" / f"{manifest}.csv", index=False)
+
+    footprint_files = sorted(footprint_dir.glob("*.csv")) if footprint_dir.exists() else []
+    footprint = pd.concat([pd.read_csv(f) for f in footprint_files], ignore_index=True) if footprint_files \
+        else pd.DataFrame()
+    if footprint.empty:
+        problems.append(f"no footprint CSV under {footprint_dir}")
+    else:
+        footprint.to_csv(results_dir / "footprint.csv", index=False)
+
+    # Claims: memory and payload per update (the planner's and the codec's bytes, no training needed).
+    claims = []
+    memory_rows = []
+    if not footprint.empty:
+        for (model, batch, cap), group in footprint.groupby(["model", "batch", "cap_bytes"], sort=False):
+            fedavg = group[group["scheme"] == "fedavg"].iloc[0]
+            ftte = group[group["scheme"] == "ftte"].iloc[0]
+            memory_rows.append({
+                "model": model, "batch": int(batch), "cap (KiB)": int(cap) // 1024,
+                "FedAvg eager (B)": int(fedavg["eager_bytes"]), "FedAvg static (B)": int(fedavg["static_peak_bytes"]),
+                "FTTE static (B)": int(ftte["static_peak_bytes"]),
+                "FTTE/FedAvg static": fmt(ftte["static_peak_bytes"] / fedavg["static_peak_bytes"]),
+                "FTTE/FedAvg eager": fmt(ftte["static_peak_bytes"] / fedavg["eager_bytes"]),
+                "trained params": f"{int(ftte['params_trained'])}/{int(ftte['params_total'])}",
+                "FTTE/FedAvg upload": fmt(ftte["upload_bytes"] / fedavg["upload_bytes"]),
+            })
+            for name, value, claim in [
+                ("memory (static planner baseline)", ftte["static_peak_bytes"] / fedavg["static_peak_bytes"],
+                 CLAIM_MEMORY_RATIO),
+                ("memory (eager framework baseline)", ftte["static_peak_bytes"] / fedavg["eager_bytes"],
+                 CLAIM_MEMORY_RATIO),
+                ("payload per update", ftte["upload_bytes"] / fedavg["upload_bytes"], CLAIM_PAYLOAD_RATIO),
+            ]:
+                claims.append({"claim": name, "condition": f"{model}, batch {int(batch)}, cap {int(cap) // 1024} KiB",
+                               "claimed_ratio": claim, "measured_ratio": value, "ci95": math.nan, "n": 1,
+                               "holds": bool(value <= claim * 1.1)})
+    memory_table = pd.DataFrame(memory_rows)
+    memory_table.to_csv(results_dir / "memory-payload.csv", index=False)
+
+    # Claims: convergence (paired by replication: the same seed gives the same world).
+    ratio_rows = []
+    for manifest in ["convergence", "stragglers", "fleets", "batch",
+                     "sensitivity-compute", "sensitivity-radio"]:
+        if manifest in sweep_keys:
+            ratio_rows += time_ratios(runs, sweep_keys[manifest], manifest)
+    ratios = pd.DataFrame(ratio_rows)
+    ratios.to_csv(results_dir / "time-to-target-ratios.csv", index=False)
+    for row in ratio_rows:
+        value = row["ratio_target"]
+        claims.append({"claim": "time to target (FTTE/FedAvg)", "condition": f"{row['manifest']}: {row['condition']}",
+                       "claimed_ratio": CLAIM_TIME_RATIO, "measured_ratio": value, "ci95": row["ratio_target_ci95"],
+                       "n": row["reached_target"],
+                       "holds": bool(not math.isnan(value) and value <= CLAIM_TIME_RATIO * 1.1)})
+        if "accuracy_minus_fedbuff_pp" in row:
+            claims.append({"claim": "accuracy at 1 h, FTTE − FedBuff (pp)",
+                           "condition": f"{row['manifest']}: {row['condition']}", "claimed_ratio": 0.0,
+                           "measured_ratio": row["accuracy_minus_fedbuff_pp"],
+                           "ci95": row["accuracy_minus_fedbuff_pp_ci95"], "n": "",
+                           "holds": bool(row["accuracy_minus_fedbuff_pp"] >= -1.0)})
+    claims_frame = pd.DataFrame(claims)
+    claims_frame.to_csv(results_dir / "claims.csv", index=False)
+
+    # Figures.
+    made = []
+    if figure_memory(footprint, figures / "memory.png"):
+        made.append("memory.png")
+    if figure_regime_map(ratios, figures / "regime-map.png"):
+        made.append("regime-map.png")
+    for manifest, label in [("convergence", "pre-trained start"), ("scratch", "random start")]:
+        if manifest not in sweep_keys:
+            continue
+        for count in sorted(runs[runs["manifest"] == manifest]["devices"].unique()):
+            name = f"curves-{manifest}-{int(count)}.png"
+            if figure_curves(runs, curves, manifest, lambda f, c=count: f["devices"] == c,
+                             f"{label}, {int(count)} clients (mean; band: min–max over replications)",
+                             figures / name):
+                made.append(name)
+    if "stragglers" in sweep_keys:
+        name = "curves-stragglers-0.9.png"
+        if figure_curves(runs, curves, "stragglers",
+                         lambda f: (f["devices.stragglers.fraction"] == "0.9")
+                         & (f["devices.stragglers.partial_work"] == "False"),
+                         "90 % stragglers (slowdown), 100 clients, pre-trained", figures / name):
+            made.append(name)
+    sweep_figures = [
+        ("capacity", "strategy.subnet.capacity_ratio", "final_accuracy", "final accuracy"),
+        ("staleness", "strategy.staleness", "time_to_target_s", "time to target (s)"),
+        ("stand-ins", "strategy.variance", "time_to_target_s", "time to target (s)"),
+        ("energy", "strategy.kind", "energy_J", "fleet energy (J)"),
+        ("sensitivity-compute", "devices.classes[0].macs_per_s", "time_to_target_s", "time to target (s)"),
+        ("sensitivity-radio", "devices.classes[0].radio.data_rate", "time_to_target_s", "time to target (s)"),
+    ]
+    for manifest, key, metric, ylabel in sweep_figures:
+        if manifest in point_frames and figure_sweep(point_frames[manifest], key, metric, ylabel,
+                                                     figures / f"{manifest.replace('repro-', '')}.png"):
+            made.append(f"{manifest.replace('repro-', '')}.png")
+
+    # LaTeX: tables and the figure list, generated only from the frames above.
+    tables = []
+    if not claims_frame.empty:
+        shown = claims_frame.copy()
+        shown["measured"] = [fmt_ci(m, h) for m, h in zip(shown["measured_ratio"].astype(float),
+                                                           shown["ci95"].astype(float))]
+        shown = shown[["claim", "condition", "claimed_ratio", "measured", "n", "holds"]]
+        shown["holds"] = shown["holds"].map({True: "yes", False: "no"})
+        tables.append(tex_table(shown, "Each claim (FTTE / FedAvg unless stated) beside our measurement "
+                                "(mean ± 95 % CI over replications; n: runs reaching the target, FTTE vs FedAvg).",
+                                "tab:claims"))
+    if not memory_table.empty:
+        tables.append(tex_table(memory_table, "Training memory and upload payload per update: FedAvg's full "
+                                "update (eager accounting and this engine's static plan) against FTTE's sparse "
+                                "update chosen under each cap.", "tab:memory"))
+    for manifest, caption in [
+        ("staleness", "FTTE server under each staleness decay (90 % stragglers)."),
+        ("stand-ins", "FTTE's stand-in assumptions, one at a time."),
+        ("capacity", "FTTE server with rolling sub-networks at each capacity ratio."),
+        ("energy", "Energy and survivors per strategy (20 mAh budget per device)."),
+    ]:
+        frame = point_frames.get(manifest)
+        if frame is None or frame.empty:
+            continue
+        keys = sweep_keys[manifest]
+        table = frame[keys].copy()
+        table["reached"] = [f"{r}/{n}" for r, n in zip(frame["reached_target"], frame["replications"])]
+        for metric, label, digits in [("time_to_target_s", "time to target (s)", 0),
+                                      ("final_accuracy", "final accuracy", 3),
+                                      ("energy_J", "fleet energy (J)", 1), ("survivors", "survivors", 1)]:
+            table[label] = [fmt_ci(m, h, digits) for m, h in zip(frame[metric], frame[metric + "_ci95"])]
+        tables.append(tex_table(table, caption, f"tab:{manifest}"))
+    (generated_dir / "tables.tex").write_text("\n".join(tables) or "% no results yet\n")
+    figure_tex = []
+    for name in made:
+        figure_tex += [r"\begin{figure}[htbp]\centering",
+                       r"\includegraphics[width=0.85\linewidth]{" + f"../Results/figures/{name}" + "}",
+                       r"\caption{" + tex_escape(name.removesuffix(".png")) + "}", r"\end{figure}", ""]
+    (generated_dir / "figures.tex").write_text("\n".join(figure_tex) or "% no figures yet\n")
+    (generated_dir / "numbers.tex").write_text(numbers_tex(claims_frame))
+    counts = runs.groupby("manifest").size().to_dict() if not runs.empty else {}
+    provenance = ", ".join(f"{m} ({n} runs)" for m, n in sorted(counts.items()))
+    versions = sorted(set(runs.get("tool_version", pd.Series(dtype=str)).astype(str)))
+    commits = sorted(set(runs.get("git_commit", pd.Series(dtype=str)).astype(str).str[:10]))
+    (generated_dir / "provenance.tex").write_text(
+        tex_escape(f"Runs read: {provenance or 'none'}; ftte-sim {', '.join(versions)} at commit "
+                   f"{', '.join(commits)}.") + "\n")
+    print(f"plot.py: {len(runs)} runs from {len(counts)} manifests, {len(made)} figures -> {results_dir}, "
+          f"{generated_dir}", file=sys.stderr)
+
+    if check:
+        problems += check_quick(runs, footprint, results_dir)
+        for problem in problems:
+            print(f"plot.py: check failed: {problem}", file=sys.stderr)
+        return 1 if problems else 0
+    return 0
+
+
+def numbers_tex(claims_frame: pd.DataFrame) -> str:
+    """LaTeX macros summarising each claim family: the measured range and how many conditions hold."""
+    lines = ["% Generated by Scripts/plot.py from Results/claims.csv."]
+    families = {
+        "MemoryStatic": "memory (static planner baseline)",
+        "MemoryEager": "memory (eager framework baseline)",
+        "Payload": "payload per update",
+        "TimeRatio": "time to target (FTTE/FedAvg)",
+        "AccuracyVsFedBuff": "accuracy at 1 h, FTTE − FedBuff (pp)",
+    }
+    for macro, claim in families.items():
+        rows = claims_frame[claims_frame["claim"] == claim] if not claims_frame.empty else claims_frame
+        values = rows["measured_ratio"].astype(float).dropna() if not rows.empty else pd.Series(dtype=float)
+        if values.empty:
+            text, holds = "n/a", "0 of 0"
+        else:
+            text = f"{values.min():.2f}" if values.min() == values.max() else f"{values.min():.2f}--{values.max():.2f}"
+            holds = f"{int(rows['holds'].sum())} of {len(rows)}"
+        lines.append("\\newcommand{\\" + macro + "Range}{" + text + "}")
+        lines.append("\\newcommand{\\" + macro + "Holds}{" + holds + "}")
+    return "\n".join(lines) + "\n"
+
+
+def check_quick(runs: pd.DataFrame, footprint: pd.DataFrame, results_dir: pathlib.Path) -> list[str]:
+    """Structure (files, columns, non-empty) and direction (FTTE below FedAvg in memory and payload)."""
+    problems = []
+    for name in ["claims.csv", "memory-payload.csv", "time-to-target-ratios.csv", "footprint.csv"]:
+        path = results_dir / name
+        if not path.exists() or path.stat().st_size <= 1 or len(pd.read_csv(path)) == 0:
+            problems.append(f"{path} missing or empty")
+    for column in ["run_id", "strategy", "peak_device_memory_bytes", "mean_bytes_up", "time_to_target_s"]:
+        if column not in runs:
+            problems.append(f"runs lack column {column}")
+    if not footprint.empty:
+        for (model, batch, cap), group in footprint.groupby(["model", "batch", "cap_bytes"]):
+            fedavg = group[group["scheme"] == "fedavg"].iloc[0]
+            ftte = group[group["scheme"] == "ftte"].iloc[0]
+            if not ftte["static_peak_bytes"] < fedavg["static_peak_bytes"]:
+                problems.append(f"{model} b{batch} cap {cap}: FTTE memory not below FedAvg's")
+            if not ftte["upload_bytes"] < fedavg["upload_bytes"]:
+                problems.append(f"{model} b{batch} cap {cap}: FTTE payload not below FedAvg's")
+    if "strategy" in runs and not runs.empty:
+        for manifest, group in runs.groupby("manifest"):
+            fedavg = group[group["strategy"] == "fedavg"]
+            ftte = group[(group["strategy"] == "ftte") & (group["subnet_policy"] == "sparse-update")]
+            if fedavg.empty or ftte.empty:
+                continue
+            if not ftte["peak_device_memory_bytes"].max() < fedavg["peak_device_memory_bytes"].min():
+                problems.append(f"{manifest}: FTTE peak device memory not below FedAvg's")
+            if not ftte["mean_bytes_up"].max() < fedavg["mean_bytes_up"].min():
+                problems.append(f"{manifest}: FTTE payload per update not below FedAvg's")
+    return problems
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
