@@ -68,6 +68,7 @@ def load_runs(runs_dir: pathlib.Path):
             row = frame.iloc[0].to_dict()
             row.update(
                 manifest=manifest_dir.name,
+                manifest_file=f"Experiments/reproduce/{manifest_dir.name}.yaml",
                 tool_version=record["tool_version"],
                 git_commit=record.get("git_commit", ""),
             )
@@ -75,6 +76,8 @@ def load_runs(runs_dir: pathlib.Path):
                 row[key] = str(row[key])
             rows.append(row)
             curves[row["run_id"]] = pd.read_csv(run_dir / "global.csv")
+            outcomes = pd.read_csv(run_dir / "devices.csv", usecols=["outcome"])["outcome"]
+            row["excluded_devices"] = int((outcomes == "oom").sum()) if "oom" in set(outcomes) else 0
     return pd.DataFrame(rows), curves, sweep_keys
 
 
@@ -94,7 +97,19 @@ def enrich(runs: pd.DataFrame, curves) -> pd.DataFrame:
         runs[f"time_to_{threshold:.2f}_s"] = [time_to(curves[r], threshold) for r in runs["run_id"]]
     runs[f"accuracy_at_{int(ACCURACY_AT_S)}s"] = [accuracy_at(curves[r], ACCURACY_AT_S) for r in runs["run_id"]]
     runs["initial_accuracy"] = [float(curves[r]["test_accuracy"].iloc[0]) for r in runs["run_id"]]
+    runs["fleet_half_life_s"] = [
+        half_life(curves[r], int(d) - int(x)) for r, d, x in zip(runs["run_id"], runs["devices"], runs["excluded_devices"])
+    ]
+    runs["energy_per_update_J"] = runs["energy_J"].astype(float) / runs["updates_received"].astype(float).where(
+        runs["updates_received"] > 0)
     return runs
+
+
+def half_life(curve: pd.DataFrame, trainable: int) -> float:
+    """Simulated time at which half of the devices not excluded for memory are dead (NaN if never)."""
+    alive = curve["devices_alive"].astype(float)
+    dead = curve[alive <= trainable / 2]
+    return float(dead["time_s"].iloc[0]) if len(dead) else math.nan
 
 
 METRICS = [
@@ -109,6 +124,8 @@ METRICS = [
     "mean_bytes_down",
     "total_payload_bytes",
     "energy_J",
+    "energy_per_update_J",
+    "fleet_half_life_s",
     "survivors",
     "updates_received",
 ]
@@ -129,6 +146,7 @@ def points(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             row[metric] = mean
             row[metric + "_ci95"] = half
         row["seed"] = int(group["seed"].iloc[0])
+        row["manifest_file"] = group["manifest_file"].iloc[0]
         row["tool_version"] = group["tool_version"].iloc[0]
         out.append(row)
     return pd.DataFrame(out)
@@ -372,6 +390,11 @@ def main(argv) -> int:
     else:
         footprint.to_csv(results_dir / "footprint.csv", index=False)
 
+    layer_files = sorted((footprint_dir / "layers").glob("*.csv")) if footprint_dir.exists() else []
+    if layer_files:
+        pd.concat([pd.read_csv(f) for f in layer_files], ignore_index=True).to_csv(
+            results_dir / "memory-per-layer.csv", index=False)
+
     # Claims: memory and payload per update (the planner's and the codec's bytes, no training needed).
     claims = []
     memory_rows = []
@@ -479,6 +502,7 @@ def main(argv) -> int:
         ("stand-ins", "FTTE's stand-in assumptions, one at a time."),
         ("capacity", "FTTE server with rolling sub-networks at each capacity ratio."),
         ("energy", "Energy and survivors per strategy (20 mAh budget per device)."),
+        ("payload", "Payload to target with frozen weights provisioned or downloaded once."),
     ]:
         frame = point_frames.get(manifest)
         if frame is None or frame.empty:
@@ -488,7 +512,10 @@ def main(argv) -> int:
         table["reached"] = [f"{r}/{n}" for r, n in zip(frame["reached_target"], frame["replications"])]
         for metric, label, digits in [("time_to_target_s", "time to target (s)", 0),
                                       ("final_accuracy", "final accuracy", 3),
-                                      ("energy_J", "fleet energy (J)", 1), ("survivors", "survivors", 1)]:
+                                      ("energy_J", "fleet energy (J)", 1), ("survivors", "survivors", 1),
+                                      ("total_payload_bytes", "payload to end (B)", 0),
+                                      ("energy_per_update_J", "J per update", 3),
+                                      ("fleet_half_life_s", "half the fleet dead (s)", 0)]:
             table[label] = [fmt_ci(m, h, digits) for m, h in zip(frame[metric], frame[metric + "_ci95"])]
         tables.append(tex_table(table, caption, f"tab:{manifest}"))
     (generated_dir / "tables.tex").write_text("\n".join(tables) or "% no results yet\n")
