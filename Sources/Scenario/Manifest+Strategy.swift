@@ -141,14 +141,19 @@ public struct SubnetSection: Sendable, Encodable {
     /// The capacity ratio r ∈ (0, 1] (`width`, `rolling`, `random-index`; for `sparse-update` the share of
     /// each class's SRAM cap the shared sub-network may use is the cap itself, so r scales nothing there).
     public var capacityRatio: Double
+    /// Where a device's frozen weights come from: `provisioned` (held from manufacture; every participation
+    /// downloads only the sub-network's values) or `downloaded` (a device's first delivered download is the
+    /// whole model, every tensor; later ones only the sub-network).
+    public var frozenWeights: String
 
     private enum CodingKeys: String, CodingKey {
         case policy
         case capacityRatio = "capacity_ratio"
+        case frozenWeights = "frozen_weights"
     }
 
     init(_ value: ManifestValue, defaultPolicy: String) throws(ManifestError) {
-        let map = try value.mapping(allowed: ["policy", "capacity_ratio"])
+        let map = try value.mapping(allowed: ["policy", "capacity_ratio", "frozen_weights"])
         self.policy =
             try map["policy"]?.choice([
                 "full": "full", "sparse-update": "sparse-update", "width": "width", "rolling": "rolling",
@@ -157,6 +162,9 @@ public struct SubnetSection: Sendable, Encodable {
         self.capacityRatio =
             try map["capacity_ratio"]?.double(
                 "a capacity ratio in (0, 1]", where: { $0 > 0 && $0 <= 1 }) ?? 1
+        self.frozenWeights =
+            try map["frozen_weights"]?.choice(["provisioned": "provisioned", "downloaded": "downloaded"])
+            ?? "provisioned"
     }
 }
 

@@ -39,6 +39,9 @@ struct VirtualDevice {
     var participation: Participation?
     /// Participations it has begun.
     var participations = 0
+    /// Whether a whole-model download has been delivered to it, so that it holds every frozen weight (what
+    /// `strategy.subnet.frozen_weights: downloaded` waits for before sending only sub-networks).
+    var holdsFrozenWeights = false
     /// After a link failure: when it asks for work again.
     var retryAt: SimTime?
 }
@@ -59,6 +62,8 @@ struct Participation {
     var phase: ParticipationPhase = .downloading
     /// Bytes of the download.
     var bytesDown = 0
+    /// Whether its download is the whole model (every tensor).
+    var downloadsWholeModel = false
     /// Bytes of the upload (known after training).
     var bytesUp = 0
     /// Radio time of its transfers so far (from their start to their end).

@@ -119,10 +119,17 @@ extension World {
                     base: parameters, specs: [], subNetwork: nil, sliced: nil, plan: self.setup.evaluationPlan,
                     parametersTrained: 0),
             energyAtStart: self.devices[index].power.ledger.totalEnergy)
-        // A device that cannot train still downloads the model first (`out_of_memory: fail`).
-        let specs = work?.specs ?? Array(repeating: .all, count: self.setup.model.layout.tensors.count)
-        let held = work?.subNetwork?.subset ?? work?.sliced?.subset
-        let values = held?.gather(parameters) ?? parameters
+        // A device that cannot train still downloads the model first (`out_of_memory: fail`); so does one that
+        // must fetch its frozen weights over the link before it holds them (`frozen_weights: downloaded`).
+        let fetchesFrozen =
+            self.manifest.strategy.subnet.frozenWeights == "downloaded" && !self.devices[index].holdsFrozenWeights
+        var specs = Array(repeating: IndexSpec.all, count: self.setup.model.layout.tensors.count)
+        var values = parameters
+        if let work, !fetchesFrozen {
+            specs = work.specs
+            values = (work.subNetwork?.subset ?? work.sliced?.subset)?.gather(parameters) ?? parameters
+        }
+        participation.downloadsWholeModel = specs.allSatisfy { $0 == .all }
         participation.bytesDown = self.setup.codec.encode(version: version, specs: specs, values: values).count
         self.devices[index].participation = participation
         self.devices[index].participations += 1
@@ -181,7 +188,12 @@ extension World {
     /// The phase after `phase`.
     func continueParticipation(_ index: Int, after phase: ParticipationPhase) throws {
         switch phase {
-        case .downloading: try self.startTraining(index)
+        case .downloading:
+            // The download was delivered: after a whole-model one the device holds every frozen weight.
+            if self.devices[index].participation?.downloadsWholeModel == true {
+                self.devices[index].holdsFrozenWeights = true
+            }
+            try self.startTraining(index)
         case .uploading: try self.arrived(index)
         case .training, .arrived: break
         }

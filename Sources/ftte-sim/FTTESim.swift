@@ -12,7 +12,7 @@ struct FTTESim: ParsableCommand {
         version: ToolVersion.string,
         subcommands: [
             RunCommand.self, SweepCommand.self, ValidateCommand.self, MergeCommand.self, KernelDemo.self,
-            PlanCommand.self, TrainCommand.self, Airtime.self, BLEThroughput.self,
+            PlanCommand.self, FootprintCommand.self, TrainCommand.self, Airtime.self, BLEThroughput.self,
             LoRaWANTransferCommand.self,
         ]
     )

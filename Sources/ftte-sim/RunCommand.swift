@@ -51,11 +51,7 @@ struct RunCommand: ParsableCommand {
                     value("total_payload_bytes"), energy, value("updates_received"),
                 ])
         }
-        let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces) + "\n"
-        }.joined()
+        return alignedColumns(rows)
     }
 }
 
