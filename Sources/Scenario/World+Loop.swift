@@ -160,13 +160,18 @@ extension World {
             switch action {
             case .participationEnded(let outcome):
                 try self.participationEnded(index, outcome: outcome)
-            case .cancelParticipationEvents, .cancelAllEvents:
+            case .cancelParticipationEvents:
+                // In the action's place: a later `.available` may already schedule the next participation's
+                // events (on an ideal link at once), which a cancellation performed after the loop would remove.
+                self.book.perform([action], for: UInt64(index), on: &self.simulator)
+            case .cancelAllEvents:
                 break
             case .sleep:
                 self.cancelTransfer(index)
             case .available:
                 try self.deviceIdle(index)
             case .died(let death):
+                self.book.perform([action], for: UInt64(index), on: &self.simulator)
                 self.traces.event(now, "died", device: index, "\(death.cause)")
                 self.cancelTransfer(index)
                 if case .asynchronous(var server) = self.server {
@@ -177,7 +182,6 @@ extension World {
                 if self.devices.allSatisfy({ !$0.power.isAlive }) { self.stopReason = "fleet_dead" }
             }
         }
-        self.book.perform(actions, for: UInt64(index), on: &self.simulator)
     }
 
     /// Runs a status event on the device's power model and keeps its battery event at the predicted cutoff.

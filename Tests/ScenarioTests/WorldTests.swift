@@ -90,7 +90,7 @@ import Testing
         // A deliberate change of behaviour must update this value (and say why in its commit).
         let files = try Self.run(Self.manifest)
         let fingerprint = String(fnv1a64((files["events.csv"] ?? "") + (files["devices.csv"] ?? "")), radix: 16)
-        #expect(fingerprint == "7cb2737b1f198440")
+        #expect(fingerprint == "80a8e0f9b3e1e191")
     }
 
     @Test func countsAgreeBetweenTheSummaryAndTheParticipationRows() throws {
@@ -108,7 +108,16 @@ import Testing
     }
 
     @Test func anOfflineDeviceComesBackAndTrainsAgain() throws {
-        let files = try Self.run(Self.manifest)
+        // Without the wired class, whose instantaneous participations would take every update before the 2 min /
+        // 1 min on-off cycle interrupts anything; a 20 s / 10 s cycle interrupts and brings devices back within 40 updates.
+        let files = try Self.run(
+            Self.manifest.replacingOccurrences(
+                of: "{name: wired, share: 0.25, sram: 512KiB, mcu: stm32f746, radio: {kind: ideal}}",
+                with: "{name: ble-m7, share: 0.25, sram: 512KiB, mcu: stm32f746, radio: {kind: ble}}"
+            )
+            .replacingOccurrences(of: "max_updates: 30,", with: "max_updates: 40,")
+            .replacingOccurrences(
+                of: "mean_online: 2min, mean_offline: 1min", with: "mean_online: 20s, mean_offline: 10s"))
         let devices = Self.table(files["devices.csv"]).rows
         let events = Self.table(files["events.csv"]).rows
         // Some device was interrupted by going offline and later completed a participation.
@@ -146,5 +155,34 @@ import Testing
         let summary = try #require(Self.table(files["summary.csv"]).rows.first)
         #expect(summary["survivors"] == String(8 - deaths.count))
         #expect(devices.filter { $0["outcome"] == "dropped_battery" }.count == deaths.count)
+    }
+
+    @Test(arguments: ["fedasync", "fedbuff", "ftte", "fedavg"])
+    func anIdealAlwaysOnFleetRunsUntilItsUpdateBudget(strategy: String) throws {
+        // Mains power, an instantaneous lossless link, always online: nothing but the update budget can end this
+        // run, and each of the 4 devices must come back for participation after participation (30 updates).
+        let yaml = """
+            name: ideal
+            seed: 5
+            dataset: {name: embedded, train_examples: 80}
+            model: {name: mlp-28}
+            devices:
+              count: 4
+              classes: [{name: wired, share: 1, sram: 512KiB, mcu: stm32f746, radio: {kind: ideal}}]
+            strategy: {kind: \(strategy), buffer: 2, cohort_fraction: 0.5}
+            client: {batch: 10, lr: 0.1}
+            evaluation: {test_subset: 50}
+            stop: {max_updates: 30, max_sim_time: 1d}
+
+            """
+        let files = try Self.run(yaml)
+        let summary = try #require(Self.table(files["summary.csv"]).rows.first)
+        #expect(summary["stop_reason"] == "max_updates")
+        #expect(summary["updates_received"] == "30")
+        let devices = Self.table(files["devices.csv"]).rows
+        #expect(devices.allSatisfy { $0["outcome"] == "completed" })
+        for device in 0..<4 {
+            #expect(devices.filter { $0["device_id"] == String(device) }.count >= 2)
+        }
     }
 }
