@@ -125,7 +125,8 @@ def report(out_dir, results_dir, threads):
     for system, colour in (("ftte-sim", "tab:blue"), ("flower", "tab:orange")):
         low, high, mean = spread[system]
         axes.fill_between(curves.index, low, high, color=colour, alpha=0.25, linewidth=0)
-        axes.plot(curves.index, mean, color=colour, label=f"{system} (mean of seeds {', '.join(map(str, seeds))}; band: min-max)")
+        label = f"{system} (mean of seeds {', '.join(map(str, seeds))}; band: min-max)"
+        axes.plot(curves.index, mean, color=colour, label=label)
     axes.set_xlabel("round (10 clients each)")
     axes.set_ylabel("test accuracy (10 000 images)")
     axes.set_title("FedAvg, Fashion-MNIST, 100 clients, Dirichlet 0.5, cnn-28-nopad")
@@ -140,9 +141,10 @@ def report(out_dir, results_dir, threads):
         ours, theirs = load(f"{out_dir}/ftte-sim/seed-{seed}.json"), load(f"{out_dir}/flower/seed-{seed}.json")
         timing.append((seed, ours, theirs))
         print(f"seed {seed}: ftte-sim {ours['wall_s']:.1f} s wall, {ours['cpu_s']:.1f} s CPU, "
-              f"{ours['max_rss_kb'] / 1024:.0f} MiB;  flower {theirs['wall_s']:.1f} s wall, {theirs['cpu_s']:.1f} s CPU, "
-              f"{theirs['max_rss_kb'] / 1024:.0f} MiB largest process, {theirs['tree_peak_rss_kb'] / 1024:.0f} MiB all "
-              f"processes;  ratio {theirs['wall_s'] / ours['wall_s']:.1f}x wall, {theirs['cpu_s'] / ours['cpu_s']:.1f}x CPU")
+              f"{ours['max_rss_kb'] / 1024:.0f} MiB;  flower {theirs['wall_s']:.1f} s wall, "
+              f"{theirs['cpu_s']:.1f} s CPU, {theirs['max_rss_kb'] / 1024:.0f} MiB largest process, "
+              f"{theirs['tree_peak_rss_kb'] / 1024:.0f} MiB all processes;  "
+              f"ratio {theirs['wall_s'] / ours['wall_s']:.1f}x wall, {theirs['cpu_s'] / ours['cpu_s']:.1f}x CPU")
     for key, what in (("wall_s", "wall"), ("cpu_s", "CPU")):
         ours = sum(t[1][key] for t in timing)
         theirs = sum(t[2][key] for t in timing)
