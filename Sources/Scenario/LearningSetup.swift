@@ -11,6 +11,9 @@ import TinyTrain
 final class LearningSetup: @unchecked Sendable {
     /// The training split.
     let train: Dataset
+    /// For each example of ``train``, its position in the data set's training file (`nil`: the same position,
+    /// when `dataset.train_examples` took no subset).
+    let trainFilePositions: [Int]?
     /// Test inputs (the evaluation subset, gathered once).
     let testInputs: [Float]
     /// Test labels.
@@ -76,8 +79,10 @@ final class LearningSetup: @unchecked Sendable {
             let chosen = RandomStream(StreamKey(masterSeed: seed, replication: rep, entity: 0, purpose: "train-subset"))
                 .choose(limit, from: fullTrain.count).map { Int($0) }
             self.train = fullTrain.subset(chosen)
+            self.trainFilePositions = chosen
         } else {
             self.train = fullTrain
+            self.trainFilePositions = nil
         }
         let testCount = min(manifest.evaluation.testSubset ?? test.count, test.count)
         let testIndices =

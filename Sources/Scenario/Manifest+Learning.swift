@@ -166,10 +166,30 @@ public struct StopSection: Sendable, Encodable {
 public struct TracesSection: Sendable, Encodable {
     /// Write `events.csv` (one row per simulation event; large).
     public var events: Bool
+    /// Write `partition.csv` (which training examples each device holds), for replaying the run elsewhere.
+    public var partition: Bool
+    /// Write `initial_weights.bin` (the run's starting global model, in the ``WeightsFile`` format).
+    public var initialWeights: Bool
+
+    private enum CodingKeys: String, CodingKey {
+        case events, partition
+        case initialWeights = "initial_weights"
+    }
 
     init(_ given: ManifestValue?, parent: ManifestValue) throws(ManifestError) {
         let value = given ?? .absent("traces", parent: parent)
-        let map = try value.mapping(allowed: ["events"])
+        let map = try value.mapping(allowed: ["events", "partition", "initial_weights"])
         self.events = try map["events"]?.bool() ?? false
+        self.partition = try map["partition"]?.bool() ?? false
+        self.initialWeights = try map["initial_weights"]?.bool() ?? false
+    }
+
+    /// Encodes `partition` and `initial_weights` only when on, so that the resolved manifests (and the run ids
+    /// hashed from them) of manifests that do not ask for them stay what they were before these keys existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.events, forKey: .events)
+        if self.partition { try container.encode(true, forKey: .partition) }
+        if self.initialWeights { try container.encode(true, forKey: .initialWeights) }
     }
 }

@@ -7,14 +7,20 @@ import SimKernel
 public struct RunResult: Sendable {
     /// The run's files, by name (`global.csv`, `devices.csv`, …), written into `OUT/<run-id>/`.
     public var files: [(name: String, text: String)]
+    /// The run's binary files, by name (`initial_weights.bin`), written beside ``files``.
+    public var binaryFiles: [(name: String, data: Data)]
     /// The summary's columns.
     public var summaryHeader: [String]
     /// The summary's one row.
     public var summaryRow: [String]
 
     /// Creates a result.
-    public init(files: [(name: String, text: String)], summaryHeader: [String], summaryRow: [String]) {
+    public init(
+        files: [(name: String, text: String)], binaryFiles: [(name: String, data: Data)] = [],
+        summaryHeader: [String], summaryRow: [String]
+    ) {
         self.files = files
+        self.binaryFiles = binaryFiles
         self.summaryHeader = summaryHeader
         self.summaryRow = summaryRow
     }
@@ -145,6 +151,7 @@ public struct SweepRunner {
             try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
             try AtomicFile.write(run.resolvedYAML + Self.runRecord(run), to: staging + "/manifest.resolved.yaml")
             for file in result.files { try AtomicFile.write(file.text, to: "\(staging)/\(file.name)") }
+            for file in result.binaryFiles { try AtomicFile.write(file.data, to: "\(staging)/\(file.name)") }
             var summary = CSVTable(header: result.summaryHeader)
             summary.append(result.summaryRow)
             // Written last: a run directory with a summary is complete.

@@ -13,6 +13,13 @@ public enum WeightsFile {
     ///
     /// - Throws: The file system's error.
     public static func save(_ parameters: [[Float]], of model: FederatedModel, to path: String) throws {
+        try AtomicFile.write(Self.encode(parameters, of: model), to: path)
+    }
+
+    /// The bytes of the weights file of `parameters` of `model` (what ``save(_:of:to:)`` writes).
+    ///
+    /// - Returns: The magic, the model's name and one payload message holding every tensor whole.
+    public static func encode(_ parameters: [[Float]], of model: FederatedModel) -> Data {
         var bytes = Self.magic
         let name = Array(model.graph.name.utf8)
         bytes.append(UInt8(truncatingIfNeeded: name.count))
@@ -20,7 +27,7 @@ public enum WeightsFile {
         bytes += name
         bytes += PayloadCodec(layout: model.layout).encode(
             version: 0, specs: Array(repeating: .all, count: model.layout.tensors.count), values: parameters)
-        try AtomicFile.write(Data(bytes), to: path)
+        return Data(bytes)
     }
 
     /// Reads the parameters of `model` from `path`.

@@ -51,8 +51,9 @@ extension World {
             (name: "global.csv", text: self.traces.global.text), (name: "devices.csv", text: self.traces.devices.text),
         ]
         if let events = self.traces.events { files.append((name: "events.csv", text: events.text)) }
+        let exports = self.setup.exports(manifest.traces)
         return RunResult(
-            files: files,
+            files: files + exports.files, binaryFiles: exports.binaryFiles,
             summaryHeader: ["run_id", "replication"] + self.spec.parameters.map(\.key) + Self.summaryColumns,
             summaryRow: row)
     }
