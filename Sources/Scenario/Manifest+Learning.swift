@@ -142,6 +142,9 @@ public struct StopSection: Sendable, Encodable {
     public var maximumSimulatedTime: ManifestDuration
     /// Client updates received that end the run (`nil`: none).
     public var maximumUpdates: Int?
+    /// Consecutive evaluations at or above the target that reach it (`nil`: 1); the target's time is the first
+    /// of them, so one lucky evaluation on a small test subset does not end a run that has not converged.
+    public var targetEvaluations: Int?
 
     /// A week.
     static let defaultMaximumSimulatedTime = SimTime.seconds(Int64(604_800))
@@ -150,16 +153,26 @@ public struct StopSection: Sendable, Encodable {
         case targetAccuracy = "target_accuracy"
         case maximumSimulatedTime = "max_sim_time"
         case maximumUpdates = "max_updates"
+        case targetEvaluations = "target_evaluations"
     }
+
+    /// The largest `target_evaluations`.
+    static let maximumTargetEvaluations = 1000
 
     init(_ given: ManifestValue?, parent: ManifestValue) throws(ManifestError) {
         let value = given ?? .absent("stop", parent: parent)
-        let map = try value.mapping(allowed: ["target_accuracy", "max_sim_time", "max_updates"])
+        let map = try value.mapping(allowed: ["target_accuracy", "max_sim_time", "max_updates", "target_evaluations"])
         self.targetAccuracy = try map["target_accuracy"]?.double("an accuracy in (0, 1]", where: { $0 > 0 && $0 <= 1 })
         self.maximumSimulatedTime = ManifestDuration(
             try map["max_sim_time"]?.duration() ?? Self.defaultMaximumSimulatedTime)
         self.maximumUpdates = try map["max_updates"]?.int(in: 1...Int.max)
+        // Written to the resolved manifest only when given other than 1, so that other runs keep their ids.
+        let evaluations = try map["target_evaluations"]?.int(in: 1...Self.maximumTargetEvaluations)
+        self.targetEvaluations = evaluations == 1 ? nil : evaluations
     }
+
+    /// Consecutive evaluations at or above the target that reach it.
+    public var requiredTargetEvaluations: Int { self.targetEvaluations ?? 1 }
 }
 
 /// `traces:` — optional outputs.

@@ -462,8 +462,15 @@ extension World {
             String(self.devices.count { $0.power.isAlive }),
             String(self.devices.count { $0.power.status != .offline && $0.power.isAlive }),
         ])
-        if let target = self.manifest.stop.targetAccuracy, result.accuracy >= target, self.reachedTarget == nil {
-            self.reachedTarget = now
+        guard let target = self.manifest.stop.targetAccuracy, self.reachedTarget == nil else { return }
+        if result.accuracy >= target {
+            if self.targetStreak.count == 0 { self.targetStreak.start = now }
+            self.targetStreak.count += 1
+        } else {
+            self.targetStreak.count = 0
+        }
+        if self.targetStreak.count >= self.manifest.stop.requiredTargetEvaluations {
+            self.reachedTarget = self.targetStreak.start
             if self.stopReason == nil { self.stopReason = "target_accuracy" }
         }
     }

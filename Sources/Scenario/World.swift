@@ -37,6 +37,8 @@ final class World {
     var bytesDown = 0
     var bytesUp = 0
     var reachedTarget: SimTime?
+    /// The current run of evaluations at or above the target: how many, and the time of the first.
+    var targetStreak = (count: 0, start: SimTime.zero)
     var best: Double?
     var last: (accuracy: Double, loss: Double)?
     var stopReason: String?

@@ -185,4 +185,43 @@ import Testing
             #expect(devices.filter { $0["device_id"] == String(device) }.count >= 2)
         }
     }
+
+    @Test(arguments: [1, 3])
+    func theTargetIsReachedAtTheFirstOfItsConsecutiveEvaluations(evaluations: Int) throws {
+        let target = 0.5
+        let yaml = Self.manifest.replacingOccurrences(
+            of: "stop: {max_updates: 30, max_sim_time: 1d}",
+            with: "stop: {target_accuracy: \(target), target_evaluations: \(evaluations), max_sim_time: 1d}")
+        let files = try Self.run(yaml)
+        let summary = try #require(Self.table(files["summary.csv"]).rows.first)
+        let rows = Self.table(files["global.csv"]).rows
+        let accuracies = rows.map { Double($0["test_accuracy"] ?? "") ?? 0 }
+        // From the trace alone: the first index that starts `evaluations` consecutive rows at or above the target.
+        let first = try #require(
+            accuracies.indices.first { start in
+                start + evaluations <= accuracies.count
+                    && accuracies[start..<(start + evaluations)].allSatisfy { $0 >= target }
+            })
+        #expect(summary["stop_reason"] == "target_accuracy")
+        #expect(summary["time_to_target_s"] == rows[first]["time_s"])
+        // The run ends at the evaluation that completes the streak (a final row may follow only for a newer model).
+        #expect(rows.count - (first + evaluations) <= 1)
+    }
+
+    @Test func targetEvaluationsIsCheckedAndOnlyWrittenWhenNotOne() throws {
+        #expect(throws: ManifestError.self) {
+            try ManifestSweep(
+                yaml: Self.manifest.replacingOccurrences(
+                    of: "stop: {max_updates: 30,", with: "stop: {target_evaluations: 0, max_updates: 30,"),
+                file: "e2e.yaml")
+        }
+        let plain = try ManifestSweep(yaml: Self.manifest, file: "e2e.yaml").runs[0].resolvedYAML
+        let one = try ManifestSweep(
+            yaml: Self.manifest.replacingOccurrences(
+                of: "stop: {max_updates: 30,", with: "stop: {target_evaluations: 1, max_updates: 30,"),
+            file: "e2e.yaml"
+        ).runs[0].resolvedYAML
+        #expect(plain == one)
+        #expect(!plain.contains("target_evaluations"))
+    }
 }
