@@ -70,12 +70,13 @@ extension ArenaExecutor {
         switch op.kind {
         case .conv(let a):
             Kernels.convForward(
-                convGeometry(a, inShape: inShape, outShape: outShape, count: count), input: x,
+                convGeometry(a, inShape: inShape, outShape: outShape, count: count), kernels: kernels, input: x,
                 rows: rowPointers[op.layer!], bias: biasPointers[op.layer!], output: y, activation: op.activation,
                 mask: mask, workspace: plan.bindings.forwardWorkspace[index].map { pointer($0, as: Scalar.self) })
         case .linear:
             Kernels.linearForward(
-                batch: count, inFeatures: inShape.elementCount, outFeatures: outShape.elementCount, input: x,
+                kernels: kernels, batch: count, inFeatures: inShape.elementCount, outFeatures: outShape.elementCount,
+                input: x,
                 rows: rowPointers[op.layer!], bias: biasPointers[op.layer!], output: y, activation: op.activation,
                 mask: mask)
         case .maxPool(let p):
@@ -124,22 +125,26 @@ extension ArenaExecutor {
                 let workspace = plan.bindings.backwardWorkspace[index].map { pointer($0, as: Scalar.self) }
                 if let dx {
                     Kernels.convBackwardInput(
-                        geometry, outputGradient: dy, rows: rows, inputGradient: dx, workspace: workspace)
+                        geometry, kernels: kernels, outputGradient: dy, rows: rows, inputGradient: dx,
+                        workspace: workspace)
                 }
                 if let dW = plan.bindings.weightGradient[layerIndex] {
                     Kernels.convBackwardWeights(
-                        geometry, outputGradient: dy, input: x, trainableRows: trainable, weightGradient: pointer(dW),
+                        geometry, kernels: kernels, outputGradient: dy, input: x, trainableRows: trainable,
+                        weightGradient: pointer(dW),
                         workspace: workspace)
                 }
             } else {
                 if let dx {
                     Kernels.linearBackwardInput(
-                        batch: count, inFeatures: inShape.elementCount, outFeatures: layer.rows, outputGradient: dy,
+                        kernels: kernels, batch: count, inFeatures: inShape.elementCount, outFeatures: layer.rows,
+                        outputGradient: dy,
                         rows: rows, inputGradient: dx)
                 }
                 if let dW = plan.bindings.weightGradient[layerIndex] {
                     Kernels.linearBackwardWeights(
-                        batch: count, inFeatures: inShape.elementCount, outFeatures: layer.rows, outputGradient: dy,
+                        kernels: kernels, batch: count, inFeatures: inShape.elementCount, outFeatures: layer.rows,
+                        outputGradient: dy,
                         input: x, trainableRows: trainable, weightGradient: pointer(dW))
                 }
             }

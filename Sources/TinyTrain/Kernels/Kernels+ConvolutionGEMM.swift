@@ -109,6 +109,90 @@ extension Kernels {
         }
     }
 
+    /// Copies rows `firstRow..<firstRow+rowCount` of the unrolled input of sample `n`, group `group`, for output
+    /// positions `firstPosition..<firstPosition+count`, position-major into `columns`: unrolled row `r` of position
+    /// `p` at `columns[p · rowCount + r]`; positions that fall in the zero padding get 0.
+    static func unrollTransposed<Scalar: EngineScalar>(
+        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
+        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+    ) {
+        let k = g.kernel
+        for row in 0..<rowCount {
+            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
+            let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
+            let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
+            let destination = columns + row
+            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
+                offset, length, source in
+                guard let source else {
+                    for i in offset..<(offset + length) { destination[i &* rowCount] = 0 }
+                    return
+                }
+                for i in 0..<length { destination[(offset &+ i) &* rowCount] = plane[source &+ i &* g.stride] }
+            }
+        }
+    }
+
+    /// `dW[j·dWs + r] += Σ_{p<count} dy[trainableRows[j]·dys + p] · c[p·depth + r]` for the `members` `j` and
+    /// `r < depth`, over a block unrolled position-major (``unrollTransposed``).
+    ///
+    /// Accumulation order, per element and block: the sum starts at 0 and runs over the positions in increasing
+    /// `p` (a product, then an add); the block sum is then added to `dW`. Blocks (and samples) are added in order.
+    static func transposedWeightProduct<Scalar: EngineScalar>(
+        kernels: KernelTable?, members: UnsafeBufferPointer<Int>, trainableRows: UnsafeBufferPointer<Int>,
+        outputGradient dy: UnsafePointer<Scalar>, gradientStride dys: Int,
+        weightGradient dW: UnsafeMutablePointer<Scalar>,
+        weightStride dWs: Int, columns c: UnsafePointer<Scalar>, depth: Int, count: Int
+    ) {
+        if KernelTable.transposedWeightProduct(
+            kernels, members: members, trainableRows: trainableRows, outputGradient: dy, gradientStride: dys,
+            weightGradient: dW, weightStride: dWs, columns: c, depth: depth, count: count)
+        {
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: depth) { sums in
+            for j in members {
+                let gradient = dy + trainableRows[j] * dys
+                sums.initialize(repeating: 0)
+                for p in 0..<count {
+                    let scale = gradient[p]
+                    let row = c + p * depth
+                    for r in 0..<depth { sums[r] += scale * row[r] }
+                }
+                let target = dW + j * dWs
+                for r in 0..<depth { target[r] += sums[r] }
+            }
+        }
+    }
+
+    /// `dW[j·dWs + r] += dot(dy[trainableRows[j]·dys …], c[r·cs …])` over `count` positions for the `members` `j`
+    /// and `r < depth`, reading a pointwise convolution's input directly: pairs of members through
+    /// ``weightPairProduct(outputGradients:targets:pair:columns:columnStride:depth:count:)`` (which states the
+    /// order).
+    static func pointwiseWeightProduct<Scalar: EngineScalar>(
+        kernels: KernelTable?, members: UnsafeBufferPointer<Int>, trainableRows: UnsafeBufferPointer<Int>,
+        outputGradient dy: UnsafePointer<Scalar>, gradientStride dys: Int,
+        weightGradient dW: UnsafeMutablePointer<Scalar>,
+        weightStride dWs: Int, columns c: UnsafePointer<Scalar>, columnStride cs: Int, depth: Int, count: Int
+    ) {
+        if KernelTable.weightProduct(
+            kernels, members: members, trainableRows: trainableRows, outputGradient: dy, gradientStride: dys,
+            weightGradient: dW, weightStride: dWs, columns: c, columnStride: cs, depth: depth, count: count)
+        {
+            return
+        }
+        var start = 0
+        while start < members.count {
+            let pair = min(2, members.count - start)
+            let (j0, j1) = (members[start], members[start + pair - 1])
+            weightPairProduct(
+                outputGradients: (dy + trainableRows[j0] * dys, dy + trainableRows[j1] * dys),
+                targets: (dW + j0 * dWs, dW + j1 * dWs), pair: pair, columns: c, columnStride: cs, depth: depth,
+                count: count)
+            start += pair
+        }
+    }
+
     /// `dW_b[r] += Σ_{i<count} dy_b[i] · c[r·cs + i]` for up to two weight rows `b` (gradients `dy_b`, targets
     /// `dW_b`) and `r < depth`: a 2-weight-row × 2-unrolled-row register block running along the positions.
     ///
@@ -189,10 +273,16 @@ extension Kernels {
     /// `y[m·ys + j] += Σ_{r<depth} rows[m][firstRow + r] · c[r·cs + j]` for `m < outputs`, `j < count`:
     /// a 4-row × 16-column register block (8-lane vectors), summing over `r` in order per lane.
     static func productAccumulate<Scalar: EngineScalar>(
-        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int, depth: Int,
-        columns c: UnsafePointer<Scalar>, columnStride cs: Int, count: Int, output y: UnsafeMutablePointer<Scalar>,
-        outputStride ys: Int
+        kernels: KernelTable?, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int,
+        depth: Int, columns c: UnsafePointer<Scalar>, columnStride cs: Int, count: Int,
+        output y: UnsafeMutablePointer<Scalar>, outputStride ys: Int
     ) {
+        if KernelTable.productAccumulate(
+            kernels, rows: rows, outputs: outputs, firstRow: firstRow, depth: depth, columns: c, columnStride: cs,
+            count: count, output: y, outputStride: ys)
+        {
+            return
+        }
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(c)
         let size = MemoryLayout<Scalar>.stride
@@ -285,10 +375,16 @@ extension Kernels {
     /// `d[r·ds + j] (+)= Σ_{m<outputs} rows[m][firstRow + r] · dy[m·ys + j]` for `r < depth`, `j < count`
     /// (summing over `m` in order per lane): assigns when `accumulate` is false, adds otherwise.
     static func transposedProduct<Scalar: EngineScalar>(
-        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int, depth: Int,
-        outputGradient dy: UnsafePointer<Scalar>, outputStride ys: Int, count: Int,
+        kernels: KernelTable?, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int,
+        depth: Int, outputGradient dy: UnsafePointer<Scalar>, outputStride ys: Int, count: Int,
         into d: UnsafeMutablePointer<Scalar>, stride ds: Int, accumulate: Bool
     ) {
+        if KernelTable.transposedProduct(
+            kernels, rows: rows, outputs: outputs, firstRow: firstRow, depth: depth, outputGradient: dy,
+            outputStride: ys, count: count, into: d, stride: ds, accumulate: accumulate)
+        {
+            return
+        }
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(dy)
         let size = MemoryLayout<Scalar>.stride

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import CTinyKernels
+
+/// Float32 entry points into the per-level C kernels (``KernelISA``). Each returns `false`, doing nothing, when
+/// there is no table or the scalar is not `Float` (float64 runs the Swift kernels); otherwise it has computed
+/// exactly what the Swift kernel of the same name computes, bit for bit.
+extension KernelTable {
+    @inline(__always)
+    static func floats<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Float> {
+        UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+    }
+
+    @inline(__always)
+    static func floats<Scalar>(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+    }
+
+    @inline(__always)
+    static func rowTable<Scalar>(_ rows: UnsafePointer<UnsafeMutablePointer<Scalar>>) -> UnsafePointer<
+        UnsafePointer<Float>?
+    > {
+        UnsafeRawPointer(rows).assumingMemoryBound(to: UnsafePointer<Float>?.self)
+    }
+
+    /// See ``Kernels/productAccumulate(kernels:rows:outputs:firstRow:depth:columns:columnStride:count:output:outputStride:)``.
+    @inline(__always)
+    static func productAccumulate<Scalar: EngineScalar>(
+        _ table: KernelTable?, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int,
+        depth: Int, columns c: UnsafePointer<Scalar>, columnStride cs: Int, count: Int,
+        output y: UnsafeMutablePointer<Scalar>, outputStride ys: Int
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        table.functions.pointee.product_accumulate(
+            rowTable(rows), outputs, firstRow, depth, floats(c), cs, count, floats(y), ys)
+        return true
+    }
+
+    /// See ``Kernels/transposedProduct(kernels:rows:outputs:firstRow:depth:outputGradient:outputStride:count:into:stride:accumulate:)``.
+    @inline(__always)
+    static func transposedProduct<Scalar: EngineScalar>(
+        _ table: KernelTable?, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int,
+        depth: Int, outputGradient dy: UnsafePointer<Scalar>, outputStride ys: Int, count: Int,
+        into d: UnsafeMutablePointer<Scalar>, stride ds: Int, accumulate: Bool
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        table.functions.pointee.transposed_product(
+            rowTable(rows), outputs, firstRow, depth, floats(dy), ys, count, floats(d), ds, accumulate ? 1 : 0)
+        return true
+    }
+
+    /// `dW[j·dWs + r] += dot8(dy + trainableRows[j]·dys, c + r·cs, count)` for the `members` `j` and `r < depth`:
+    /// what ``Kernels/weightPairProduct(outputGradients:targets:pair:columns:columnStride:depth:count:)`` computes
+    /// for every pair of members.
+    @inline(__always)
+    static func weightProduct<Scalar: EngineScalar>(
+        _ table: KernelTable?, members: UnsafeBufferPointer<Int>, trainableRows: UnsafeBufferPointer<Int>,
+        outputGradient dy: UnsafePointer<Scalar>, gradientStride dys: Int,
+        weightGradient dW: UnsafeMutablePointer<Scalar>,
+        weightStride dWs: Int, columns c: UnsafePointer<Scalar>, columnStride cs: Int, depth: Int, count: Int
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table, let memberBase = members.baseAddress,
+            let rowBase = trainableRows.baseAddress
+        else { return false }
+        table.functions.pointee.weight_product(
+            memberBase, members.count, rowBase, floats(dy), dys, floats(dW), dWs, floats(c), cs, depth, count)
+        return true
+    }
+
+    /// `dW[j·dWs + r] += Σ_{p<count} dy[trainableRows[j]·dys + p] · c[p·depth + r]` for the `members` `j` and
+    /// `r < depth` (an unrolled block stored position-major): what
+    /// ``Kernels/transposedWeightProduct(members:trainableRows:outputGradient:gradientStride:weightGradient:weightStride:columns:depth:count:)``
+    /// computes.
+    @inline(__always)
+    static func transposedWeightProduct<Scalar: EngineScalar>(
+        _ table: KernelTable?, members: UnsafeBufferPointer<Int>, trainableRows: UnsafeBufferPointer<Int>,
+        outputGradient dy: UnsafePointer<Scalar>, gradientStride dys: Int,
+        weightGradient dW: UnsafeMutablePointer<Scalar>,
+        weightStride dWs: Int, columns c: UnsafePointer<Scalar>, depth: Int, count: Int
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table, let memberBase = members.baseAddress,
+            let rowBase = trainableRows.baseAddress
+        else { return false }
+        table.functions.pointee.weight_product_transposed(
+            memberBase, members.count, rowBase, floats(dy), dys, floats(dW), dWs, floats(c), depth, count)
+        return true
+    }
+
+    /// The products of ``Kernels/linearForward(kernels:batch:inFeatures:outFeatures:input:rows:bias:output:activation:mask:)``
+    /// before the activation.
+    @inline(__always)
+    static func linearForward<Scalar: EngineScalar>(
+        _ table: KernelTable?, batch: Int, inFeatures: Int, outFeatures: Int, input x: UnsafePointer<Scalar>,
+        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, bias: UnsafePointer<Scalar>?,
+        output y: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        table.functions.pointee.linear_forward(
+            batch, inFeatures, outFeatures, floats(x), rowTable(rows), bias.map { floats($0) }, floats(y))
+        return true
+    }
+
+    /// See ``Kernels/linearBackwardInput(kernels:batch:inFeatures:outFeatures:outputGradient:rows:inputGradient:)``.
+    @inline(__always)
+    static func linearBackwardInput<Scalar: EngineScalar>(
+        _ table: KernelTable?, batch: Int, inFeatures: Int, outFeatures: Int, outputGradient dy: UnsafePointer<Scalar>,
+        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, inputGradient dx: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        table.functions.pointee.linear_backward_input(
+            batch, inFeatures, outFeatures, floats(dy), rowTable(rows), floats(dx))
+        return true
+    }
+
+    /// See ``Kernels/linearBackwardWeights(kernels:batch:inFeatures:outFeatures:outputGradient:input:trainableRows:weightGradient:)``.
+    @inline(__always)
+    static func linearBackwardWeights<Scalar: EngineScalar>(
+        _ table: KernelTable?, batch: Int, inFeatures: Int, outFeatures: Int, outputGradient dy: UnsafePointer<Scalar>,
+        input x: UnsafePointer<Scalar>, trainableRows: UnsafeBufferPointer<Int>,
+        weightGradient dW: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        guard let rowBase = trainableRows.baseAddress else { return true }
+        table.functions.pointee.linear_backward_weights(
+            batch, inFeatures, outFeatures, floats(dy), floats(x), rowBase, trainableRows.count, floats(dW))
+        return true
+    }
+}
