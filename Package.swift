@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Energy", targets: ["Energy"]),
         .library(name: "TinyTrain", targets: ["TinyTrain"]),
+        .library(name: "CTinyKernels", targets: ["CTinyKernels"]),
         .library(name: "Radio", targets: ["Radio"]),
         .library(name: "Federation", targets: ["Federation"]),
         .library(name: "BoundedYAML", targets: ["BoundedYAML"]),

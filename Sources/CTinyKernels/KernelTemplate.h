@@ -68,15 +68,18 @@ enum { ADD_AFTER = 0, STORE_SUM = 1, START_FROM = 2 };
             }                                                                                                      \
     }
 
-// The scalar column of the same block (column j), in the same order.
+// The scalar column of the same block (column j), in the same order; the rows' sums advance together so that
+// their additions overlap.
 #define PRODUCT_COLUMN(NAME, NR, A_ELEMENT, B_ROW, PARAMETERS)                                                       \
-    static inline __attribute__((always_inline)) void NAME(PARAMETERS(), long depth, float *const *out, long j,       \
+    static inline __attribute__((always_inline)) void NAME(PARAMETERS(), long depth, float *const *out, long j,     \
                                                            int mode) {                                            \
-        for (int a = 0; a < NR; a++) {                                                                             \
-            float sum = mode == START_FROM ? out[a][j] : 0.0f;                                                     \
-            for (long k = 0; k < depth; k++) sum = sum + (A_ELEMENT) * (B_ROW)[0];                                \
-            out[a][j] = mode == ADD_AFTER ? out[a][j] + sum : sum;                                                 \
+        float sum[NR];                                                                                             \
+        for (int a = 0; a < NR; a++) sum[a] = mode == START_FROM ? out[a][j] : 0.0f;                               \
+        for (long k = 0; k < depth; k++) {                                                                         \
+            float b = (B_ROW)[0];                                                                                  \
+            for (int a = 0; a < NR; a++) sum[a] = sum[a] + (A_ELEMENT) * b;                                        \
         }                                                                                                          \
+        for (int a = 0; a < NR; a++) out[a][j] = mode == ADD_AFTER ? out[a][j] + sum[a] : sum[a];                  \
     }
 
 // Every block shape of one product for NR rows: wide (VECS native vectors), one native vector, 8 and 4 lanes
@@ -234,25 +237,61 @@ static void linear_backward_weights(long batch, long inF, long outF, const float
         linear_weight_single_columns(g + a, outF, x, inF, batch, out + a, inF, START_FROM);
 }
 
+// The in-order lane sums of eight 8-lane vectors at once: s[i] = (…((-0 + r[i][0]) + r[i][1]) …) + r[i][7].
+// The vectors are transposed (three rounds of two-input shuffles) so that lane l of every r[i] lands in one
+// vector t[l]; then t[0] + t[1] + … + t[7], lane by lane, performs exactly the scalar additions in that order
+// (-0 + x is x for every x, so the first one is t[0] itself).
+static inline __attribute__((always_inline)) void lane_sums8(const vec8 r[8], float s[8]) {
+    vec8 u[8], v[8], t[8];
+    for (int p = 0; p < 4; p++) {
+        u[2 * p] = __builtin_shufflevector(r[2 * p], r[2 * p + 1], 0, 8, 2, 10, 4, 12, 6, 14);
+        u[2 * p + 1] = __builtin_shufflevector(r[2 * p], r[2 * p + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+    }
+    // v[0]: lanes 0 and 4 of rows 0-3; v[1]: lanes 2, 6; v[2]: lanes 1, 5; v[3]: lanes 3, 7; v[4…7]: rows 4-7.
+    for (int h = 0; h < 2; h++) {
+        v[4 * h + 0] = __builtin_shufflevector(u[4 * h + 0], u[4 * h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        v[4 * h + 1] = __builtin_shufflevector(u[4 * h + 0], u[4 * h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        v[4 * h + 2] = __builtin_shufflevector(u[4 * h + 1], u[4 * h + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        v[4 * h + 3] = __builtin_shufflevector(u[4 * h + 1], u[4 * h + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    t[0] = __builtin_shufflevector(v[0], v[4], 0, 1, 2, 3, 8, 9, 10, 11);
+    t[4] = __builtin_shufflevector(v[0], v[4], 4, 5, 6, 7, 12, 13, 14, 15);
+    t[2] = __builtin_shufflevector(v[1], v[5], 0, 1, 2, 3, 8, 9, 10, 11);
+    t[6] = __builtin_shufflevector(v[1], v[5], 4, 5, 6, 7, 12, 13, 14, 15);
+    t[1] = __builtin_shufflevector(v[2], v[6], 0, 1, 2, 3, 8, 9, 10, 11);
+    t[5] = __builtin_shufflevector(v[2], v[6], 4, 5, 6, 7, 12, 13, 14, 15);
+    t[3] = __builtin_shufflevector(v[3], v[7], 0, 1, 2, 3, 8, 9, 10, 11);
+    t[7] = __builtin_shufflevector(v[3], v[7], 4, 5, 6, 7, 12, 13, 14, 15);
+    vec8 sum = t[0];
+    for (int l = 1; l < 8; l++) sum = sum + t[l];
+    __builtin_memcpy(s, &sum, sizeof sum);
+}
+
 // An NA × NB block of dot8 products: s[a][b] = dot8(p[a], q[b], n) (see CTinyKernels.h for the order).
 #define DOT_BLOCK(NAME, NA, NB)                                                                                    \
     static inline __attribute__((always_inline)) void NAME(const float *const *p, const float *const *q, long n,   \
                                                            float s[NA][NB]) {                                     \
-        vec8 acc[NA][NB];                                                                                          \
-        for (int a = 0; a < NA; a++)                                                                               \
-            for (int b = 0; b < NB; b++) acc[a][b] = SPLAT(vec8, 0.0f);                                            \
+        vec8 acc[NA * NB];                                                                                         \
+        for (int i = 0; i < NA * NB; i++) acc[i] = SPLAT(vec8, 0.0f);                                              \
         long end = n & ~7L;                                                                                        \
         for (long t = 0; t < end; t += 8) {                                                                        \
             vec8 u[NA], v[NB];                                                                                     \
             for (int a = 0; a < NA; a++) u[a] = LOAD(vec8, p[a] + t);                                              \
             for (int b = 0; b < NB; b++) v[b] = LOAD(vec8, q[b] + t);                                              \
             for (int a = 0; a < NA; a++)                                                                           \
-                for (int b = 0; b < NB; b++) acc[a][b] = acc[a][b] + u[a] * v[b];                                  \
+                for (int b = 0; b < NB; b++) acc[a * NB + b] = acc[a * NB + b] + u[a] * v[b];                      \
+        }                                                                                                          \
+        float sums[NA * NB];                                                                                       \
+        int i = 0;                                                                                                 \
+        for (; i + 8 <= NA * NB; i += 8) lane_sums8(acc + i, sums + i);                                            \
+        for (; i < NA * NB; i++) {                                                                                 \
+            float sum = -0.0f;                                                                                     \
+            for (int l = 0; l < 8; l++) sum = sum + acc[i][l];                                                     \
+            sums[i] = sum;                                                                                         \
         }                                                                                                          \
         for (int a = 0; a < NA; a++)                                                                               \
             for (int b = 0; b < NB; b++) {                                                                         \
-                float sum = -0.0f;                                                                                 \
-                for (int l = 0; l < 8; l++) sum = sum + acc[a][b][l];                                              \
+                float sum = sums[a * NB + b];                                                                      \
                 for (long t = end; t < n; t++) sum = sum + p[a][t] * q[b][t];                                      \
                 s[a][b] = sum;                                                                                     \
             }                                                                                                      \
@@ -331,7 +370,115 @@ static void linear_forward(long batch, long inF, long outF, const float *x, cons
     }
 }
 
+// Output positions o of one axis whose input index o·stride − padding + offset lies in 0..<inCount.
+static inline void valid_range(long outCount, long inCount, long stride, long padding, long offset, long *low,
+                               long *high) {
+    long shift = padding - offset;
+    long lo = shift > 0 ? (shift + stride - 1) / stride : 0;
+    long top = inCount - 1 + shift;
+    long hi = top >= 0 ? min_long(outCount, top / stride + 1) : 0;
+    *low = lo < hi ? lo : 0;
+    *high = lo < hi ? hi : 0;
+}
+
+// For unrolled row `row`, splits positions firstPosition..<firstPosition+count into runs along output rows and
+// runs RUN(offset, length, source) with the input-plane index read by the run's first position (later ones read
+// `stride` further each), or source −1 for a run in the zero padding; `plane` is the row's input plane.
+#define FOR_EACH_RUN(g, planes, row, firstPosition, count, RUN)                                                   \
+    do {                                                                                                           \
+        long k2_ = (g)->kernel * (g)->kernel;                                                                      \
+        long tap_ = (row) % k2_;                                                                                   \
+        long kh_ = tap_ / (g)->kernel, kw_ = tap_ % (g)->kernel;                                                   \
+        long rlo_, rhi_, clo_, chi_;                                                                               \
+        valid_range((g)->outHeight, (g)->inHeight, (g)->stride, (g)->padding, kh_, &rlo_, &rhi_);                  \
+        valid_range((g)->outWidth, (g)->inWidth, (g)->stride, (g)->padding, kw_, &clo_, &chi_);                    \
+        plane = (planes) + ((row) / k2_) * (g)->inHeight * (g)->inWidth;                                           \
+        long oh_ = (firstPosition) / (g)->outWidth, ow_ = (firstPosition) % (g)->outWidth;                         \
+        for (long i_ = 0; i_ < (count);) {                                                                         \
+            long length_ = min_long((g)->outWidth - ow_, (count) - i_);                                            \
+            long lo_ = ow_ > clo_ ? ow_ : clo_;                                                                    \
+            long hi_ = min_long(ow_ + length_, chi_);                                                              \
+            if (oh_ < rlo_ || oh_ >= rhi_ || lo_ >= hi_) {                                                         \
+                RUN(i_, length_, -1L);                                                                             \
+            } else {                                                                                               \
+                if (lo_ > ow_) RUN(i_, lo_ - ow_, -1L);                                                            \
+                long ih_ = oh_ * (g)->stride - (g)->padding + kh_;                                                 \
+                RUN(i_ + lo_ - ow_, hi_ - lo_, ih_ * (g)->inWidth + lo_ * (g)->stride - (g)->padding + kw_);       \
+                if (hi_ < ow_ + length_) RUN(i_ + hi_ - ow_, ow_ + length_ - hi_, -1L);                            \
+            }                                                                                                      \
+            i_ += length_;                                                                                         \
+            ow_ = 0;                                                                                               \
+            oh_ += 1;                                                                                              \
+        }                                                                                                          \
+    } while (0)
+
+static void unroll(const tt_conv_geometry *g, const float *planes, long firstRow, long rowCount, long firstPosition,
+                   long count, float *columns, long stride) {
+    long step = g->stride;
+    for (long r = 0; r < rowCount; r++) {
+        const float *plane;
+        float *destination = columns + r * stride;
+#define UNROLL_RUN(offset, length, source)                                                                         \
+    do {                                                                                                           \
+        float *d_ = destination + (offset);                                                                        \
+        if ((source) < 0) {                                                                                        \
+            for (long t_ = 0; t_ < (length); t_++) d_[t_] = 0.0f;                                                  \
+        } else if (step == 1) {                                                                                    \
+            __builtin_memcpy(d_, plane + (source), (unsigned long)(length) * sizeof(float));                              \
+        } else {                                                                                                   \
+            const float *s_ = plane + (source);                                                                    \
+            for (long t_ = 0; t_ < (length); t_++) d_[t_] = s_[t_ * step];                                         \
+        }                                                                                                          \
+    } while (0)
+        FOR_EACH_RUN(g, planes, firstRow + r, firstPosition, count, UNROLL_RUN);
+#undef UNROLL_RUN
+    }
+}
+
+static void unroll_transposed(const tt_conv_geometry *g, const float *planes, long firstRow, long rowCount,
+                              long firstPosition, long count, float *columns) {
+    long step = g->stride;
+    for (long r = 0; r < rowCount; r++) {
+        const float *plane;
+        float *destination = columns + r;
+#define UNROLL_T_RUN(offset, length, source)                                                                       \
+    do {                                                                                                           \
+        float *d_ = destination + (offset) * rowCount;                                                             \
+        if ((source) < 0) {                                                                                        \
+            for (long t_ = 0; t_ < (length); t_++) d_[t_ * rowCount] = 0.0f;                                       \
+        } else {                                                                                                   \
+            const float *s_ = plane + (source);                                                                    \
+            for (long t_ = 0; t_ < (length); t_++) d_[t_ * rowCount] = s_[t_ * step];                              \
+        }                                                                                                          \
+    } while (0)
+        FOR_EACH_RUN(g, planes, firstRow + r, firstPosition, count, UNROLL_T_RUN);
+#undef UNROLL_T_RUN
+    }
+}
+
+static void fold_back(const tt_conv_geometry *g, const float *columns, long stride, float *planes, long firstRow,
+                      long rowCount, long firstPosition, long count) {
+    long step = g->stride;
+    for (long r = 0; r < rowCount; r++) {
+        const float *plane;
+        const float *source = columns + r * stride;
+#define FOLD_RUN(offset, length, target)                                                                           \
+    do {                                                                                                           \
+        if ((target) >= 0) {                                                                                       \
+            float *t_ = (float *)plane + (target);                                                                 \
+            const float *s_ = source + (offset);                                                                   \
+            for (long u_ = 0; u_ < (length); u_++) t_[u_ * step] = t_[u_ * step] + s_[u_];                         \
+        }                                                                                                          \
+    } while (0)
+        FOR_EACH_RUN(g, planes, firstRow + r, firstPosition, count, FOLD_RUN);
+#undef FOLD_RUN
+    }
+}
+
 const tt_kernel_table TABLE = {
+    .unroll = unroll,
+    .unroll_transposed = unroll_transposed,
+    .fold_back = fold_back,
     .product_accumulate = product_accumulate,
     .transposed_product = transposed_product,
     .weight_product = weight_product,

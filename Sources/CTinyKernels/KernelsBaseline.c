@@ -9,7 +9,7 @@
 #define ROWS 4
 #define VECS 2
 #define DOT_A 2
-#define DOT_B 2
+#define DOT_B 4
 #define DOT_ROW 4
 #define TABLE tt_kernels_baseline
 #include "KernelTemplate.h"

@@ -21,6 +21,11 @@ enum {
     TT_LEVEL_NEON = 3,      ///< AArch64 Advanced SIMD (4 lanes, 32 registers).
 };
 
+/// A convolution's geometry, for the lowering kernels (counts in elements).
+typedef struct tt_conv_geometry {
+    long inHeight, inWidth, outHeight, outWidth, kernel, stride, padding;
+} tt_conv_geometry;
+
 /// The kernels of one level. Pointers are to float32; counts and strides are in elements.
 typedef struct tt_kernel_table {
     /// `y[m·ys + j] += Σ_{r<depth} rows[m][firstRow + r] · c[r·cs + j]` for `m < outputs`, `j < count`; each sum
@@ -51,6 +56,18 @@ typedef struct tt_kernel_table {
     /// `dW[j·inF + i] = (…((dW + dy[0,o]·x[0,i]) + dy[1,o]·x[1,i]) … )` over `n < batch` in order.
     void (*linear_backward_weights)(long batch, long inF, long outF, const float *dy, const float *x,
                                     const long *trainableRows, long trainableCount, float *dW);
+    /// Copies unrolled-input rows `firstRow..<firstRow+rowCount` (row `r` reads input channel `r / kernel²` of
+    /// `planes`, one input plane apart) for output positions `firstPosition..<firstPosition+count` into
+    /// `columns[r·stride + i]`, zero where the tap falls in the padding.
+    void (*unroll)(const tt_conv_geometry *g, const float *planes, long firstRow, long rowCount, long firstPosition,
+                   long count, float *columns, long stride);
+    /// The same copy, position-major: `columns[i·rowCount + r]`.
+    void (*unroll_transposed)(const tt_conv_geometry *g, const float *planes, long firstRow, long rowCount,
+                              long firstPosition, long count, float *columns);
+    /// The transpose of `unroll`: adds `columns[r·stride + i]` to the input-gradient element it was copied from,
+    /// row by row in increasing `r`, positions in increasing `i`.
+    void (*fold_back)(const tt_conv_geometry *g, const float *columns, long stride, float *planes, long firstRow,
+                      long rowCount, long firstPosition, long count);
 } tt_kernel_table;
 
 // dot8(a, b, n): element t < n&~7 goes to lane t mod 8 of an 8-lane sum (increasing t, product then add); the

@@ -85,9 +85,17 @@ extension Kernels {
     /// positions `firstPosition..<firstPosition+count`, into `columns` (row stride `stride`); positions that fall
     /// in the zero padding get 0.
     static func unroll<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>, stride: Int
+        _ g: ConvGeometry, kernels: KernelTable?, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int,
+        group: Int, firstRow: Int, rowCount: Int, firstPosition: Int, count: Int,
+        into columns: UnsafeMutablePointer<Scalar>, stride: Int
     ) {
+        let planes = x + (n * g.inChannels + group * g.inPerGroup) * g.inPlane
+        if KernelTable.unroll(
+            kernels, g, planes: planes, firstRow: firstRow, rowCount: rowCount, firstPosition: firstPosition,
+            count: count, into: columns, stride: stride)
+        {
+            return
+        }
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
@@ -113,9 +121,17 @@ extension Kernels {
     /// positions `firstPosition..<firstPosition+count`, position-major into `columns`: unrolled row `r` of position
     /// `p` at `columns[p · rowCount + r]`; positions that fall in the zero padding get 0.
     static func unrollTransposed<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+        _ g: ConvGeometry, kernels: KernelTable?, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int,
+        group: Int, firstRow: Int, rowCount: Int, firstPosition: Int, count: Int,
+        into columns: UnsafeMutablePointer<Scalar>
     ) {
+        let planes = x + (n * g.inChannels + group * g.inPerGroup) * g.inPlane
+        if KernelTable.unrollTransposed(
+            kernels, g, planes: planes, firstRow: firstRow, rowCount: rowCount, firstPosition: firstPosition,
+            count: count, into: columns)
+        {
+            return
+        }
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
@@ -249,9 +265,17 @@ extension Kernels {
 
     /// Adds unrolled-input gradients back to the input gradient (the transpose of ``unroll``).
     static func foldBack<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, columns: UnsafePointer<Scalar>, stride: Int, sample n: Int, group: Int,
-        firstRow: Int, rowCount: Int, firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
+        _ g: ConvGeometry, kernels: KernelTable?, taps: TapRanges, columns: UnsafePointer<Scalar>, stride: Int,
+        sample n: Int, group: Int, firstRow: Int, rowCount: Int, firstPosition: Int, count: Int,
+        into dx: UnsafeMutablePointer<Scalar>
     ) {
+        if KernelTable.foldBack(
+            kernels, g, columns: columns, stride: stride,
+            planes: dx + (n * g.inChannels + group * g.inPerGroup) * g.inPlane, firstRow: firstRow,
+            rowCount: rowCount, firstPosition: firstPosition, count: count)
+        {
+            return
+        }
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)

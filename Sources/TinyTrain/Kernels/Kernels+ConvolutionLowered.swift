@@ -26,7 +26,8 @@ extension Kernels {
                 let output = y + (n * g.outChannels + firstOut) * positions
                 forEachBlock(lowering) { first, count, firstRow, depth in
                     let (columns, stride) = unrolledBlock(
-                        lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
+                        lowering, kernels: kernels, taps: taps, input: x, sample: n, group: group, firstRow: firstRow,
+                        depth: depth,
                         firstPosition: first, count: count, workspace: workspace)
                     productAccumulate(
                         kernels: kernels, rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow,
@@ -77,7 +78,8 @@ extension Kernels {
                             outputGradient: gradient + first, outputStride: positions, count: count, into: columns,
                             stride: lowering.blockPositions, accumulate: false)
                         foldBack(
-                            g, taps: taps, columns: columns, stride: lowering.blockPositions, sample: n, group: group,
+                            g, kernels: kernels, taps: taps, columns: columns, stride: lowering.blockPositions,
+                            sample: n, group: group,
                             firstRow: firstRow,
                             rowCount: depth,
                             firstPosition: first, count: count, into: dx)
@@ -124,7 +126,8 @@ extension Kernels {
                         } else {
                             let columns = workspace!
                             unrollTransposed(
-                                g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
+                                g, kernels: kernels, taps: taps, input: x, sample: n, group: group, firstRow: firstRow,
+                                rowCount: depth,
                                 firstPosition: first, count: count, into: columns)
                             transposedWeightProduct(
                                 kernels: kernels, members: members, trainableRows: trainableRows,
@@ -160,7 +163,8 @@ extension Kernels {
     /// otherwise a copy in the workspace (row stride ``ConvLowering/blockPositions``).
     @inline(__always)
     static func unrolledBlock<Scalar: EngineScalar>(
-        _ lowering: ConvLowering, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int,
+        _ lowering: ConvLowering, kernels: KernelTable?, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int,
+        group: Int,
         firstRow: Int,
         depth: Int, firstPosition: Int, count: Int, workspace: UnsafeMutablePointer<Scalar>?
     ) -> (UnsafePointer<Scalar>, Int) {
@@ -170,7 +174,7 @@ extension Kernels {
         }
         let columns = workspace!
         unroll(
-            g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
+            g, kernels: kernels, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
             firstPosition: firstPosition,
             count: count, into: columns, stride: lowering.blockPositions)
         return (UnsafePointer(columns), lowering.blockPositions)

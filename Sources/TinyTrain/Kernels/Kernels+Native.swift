@@ -125,4 +125,53 @@ extension KernelTable {
             batch, inFeatures, outFeatures, floats(dy), floats(x), rowBase, trainableRows.count, floats(dW))
         return true
     }
+
+    /// The C geometry of `g`.
+    @inline(__always)
+    static func geometry(_ g: ConvGeometry) -> tt_conv_geometry {
+        tt_conv_geometry(
+            inHeight: g.inHeight, inWidth: g.inWidth, outHeight: g.outHeight, outWidth: g.outWidth, kernel: g.kernel,
+            stride: g.stride, padding: g.padding)
+    }
+
+    /// See ``Kernels/unroll(_:kernels:taps:input:sample:group:firstRow:rowCount:firstPosition:count:into:stride:)``;
+    /// `planes` is the group's first input plane of the sample.
+    @inline(__always)
+    static func unroll<Scalar: EngineScalar>(
+        _ table: KernelTable?, _ g: ConvGeometry, planes: UnsafePointer<Scalar>, firstRow: Int, rowCount: Int,
+        firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>, stride: Int
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        var c = geometry(g)
+        table.functions.pointee.unroll(
+            &c, floats(planes), firstRow, rowCount, firstPosition, count, floats(columns), stride)
+        return true
+    }
+
+    /// See ``Kernels/unrollTransposed(_:kernels:taps:input:sample:group:firstRow:rowCount:firstPosition:count:into:)``.
+    @inline(__always)
+    static func unrollTransposed<Scalar: EngineScalar>(
+        _ table: KernelTable?, _ g: ConvGeometry, planes: UnsafePointer<Scalar>, firstRow: Int, rowCount: Int,
+        firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        var c = geometry(g)
+        table.functions.pointee.unroll_transposed(
+            &c, floats(planes), firstRow, rowCount, firstPosition, count, floats(columns))
+        return true
+    }
+
+    /// See ``Kernels/foldBack(_:kernels:taps:columns:stride:sample:group:firstRow:rowCount:firstPosition:count:into:)``;
+    /// `planes` is the group's first input-gradient plane of the sample.
+    @inline(__always)
+    static func foldBack<Scalar: EngineScalar>(
+        _ table: KernelTable?, _ g: ConvGeometry, columns: UnsafePointer<Scalar>, stride: Int,
+        planes: UnsafeMutablePointer<Scalar>, firstRow: Int, rowCount: Int, firstPosition: Int, count: Int
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        var c = geometry(g)
+        table.functions.pointee.fold_back(
+            &c, floats(columns), stride, floats(planes), firstRow, rowCount, firstPosition, count)
+        return true
+    }
 }
