@@ -475,7 +475,46 @@ static void fold_back(const tt_conv_geometry *g, const float *columns, long stri
     }
 }
 
+// Selects rather than branches: the comparisons' outcomes are as good as random.
+static void max_pool_2x2(long planes, long inHeight, long inWidth, long outHeight, long outWidth, const float *x,
+                         float *y, unsigned char *argmax) {
+    for (long p = 0; p < planes; p++) {
+        const float *plane = x + p * inHeight * inWidth;
+        for (long oh = 0; oh < outHeight; oh++) {
+            const float *top = plane + 2 * oh * inWidth;
+            const float *bottom = top + inWidth;
+            long out = (p * outHeight + oh) * outWidth;
+            for (long ow = 0; ow < outWidth; ow++) {
+                float best = top[2 * ow];
+                unsigned char index = 0;
+                float v1 = top[2 * ow + 1], v2 = bottom[2 * ow], v3 = bottom[2 * ow + 1];
+                index = v1 > best ? 1 : index;
+                best = v1 > best ? v1 : best;
+                index = v2 > best ? 2 : index;
+                best = v2 > best ? v2 : best;
+                index = v3 > best ? 3 : index;
+                best = v3 > best ? v3 : best;
+                y[out + ow] = best;
+                if (argmax) argmax[out + ow] = index;
+            }
+        }
+    }
+}
+
+static void apply_mask(float *gradient, long count, const unsigned char *mask) {
+    long whole = count >> 3;
+    for (long byte = 0; byte < whole; byte++) {
+        unsigned bits = mask[byte];
+        float *values = gradient + byte * 8;
+        for (int b = 0; b < 8; b++) values[b] = (bits >> b) & 1 ? values[b] : 0.0f;
+    }
+    for (long i = whole * 8; i < count; i++)
+        if (!((mask[i >> 3] >> (i & 7)) & 1)) gradient[i] = 0.0f;
+}
+
 const tt_kernel_table TABLE = {
+    .max_pool_2x2 = max_pool_2x2,
+    .apply_mask = apply_mask,
     .unroll = unroll,
     .unroll_transposed = unroll_transposed,
     .fold_back = fold_back,

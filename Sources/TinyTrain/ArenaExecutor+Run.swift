@@ -81,7 +81,8 @@ extension ArenaExecutor {
                 mask: mask)
         case .maxPool(let p):
             Kernels.maxPoolForward(
-                poolGeometry(p, inShape: inShape, outShape: outShape, count: count), input: x, output: y, argmax: mask)
+                poolGeometry(p, inShape: inShape, outShape: outShape, count: count), kernels: kernels, input: x,
+                output: y, argmax: mask)
         case .avgPool(let p):
             Kernels.avgPoolForward(
                 poolGeometry(p, inShape: inShape, outShape: outShape, count: count), input: x, output: y)
@@ -111,7 +112,7 @@ extension ArenaExecutor {
             let layer = plan.layers[layerIndex]
             if op.activation != .none {
                 if let mask {
-                    Kernels.applyMask(dy, count: outCount, mask: mask)
+                    Kernels.applyMask(kernels: kernels, dy, count: outCount, mask: mask)
                 } else {
                     Kernels.applyDerivative(
                         dy, count: outCount, output: pointer(plan.bindings.value[op.output]), activation: op.activation)

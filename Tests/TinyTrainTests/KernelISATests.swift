@@ -10,7 +10,7 @@ import Testing
 /// float32 (bit for bit, at every level this CPU supports), and the float64 engine that the finite-difference
 /// and forward-reference suites check (within float32 rounding). Shapes are odd on purpose: channel counts that
 /// are no multiple of any vector width, 1×1 and depthwise convolutions, stride and groups, several blocks of
-/// unrolled rows and positions, partial row selections, batch 1 and 33.
+/// unrolled rows and positions, partial row selections, max pooling over odd planes, batch 1 and 33.
 struct KernelISATests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
@@ -25,9 +25,11 @@ struct KernelISATests {
     static func model(_ name: String) throws -> ModelGraph {
         switch name {
         case "odd-conv":
+            // 2×2 max pooling of a 7×7 plane (the last row and column fall outside every window).
             var b = ModelBuilder(name: name, input: TensorShape(channels: 3, height: 7, width: 7))
             var x = try b.conv2d(b.input, out: 5, kernel: 3, padding: 1, name: "conv1")
             x = try b.relu(x, name: "relu1")
+            x = try b.maxPool(x, kernel: 2, stride: 2, name: "pool1")
             x = try b.conv2d(x, out: 7, kernel: 3, padding: 1, name: "conv2")
             let logits = try b.linear(try b.flatten(x), out: 3, name: "fc")
             return try b.build(output: logits)

@@ -68,6 +68,13 @@ typedef struct tt_kernel_table {
     /// row by row in increasing `r`, positions in increasing `i`.
     void (*fold_back)(const tt_conv_geometry *g, const float *columns, long stride, float *planes, long firstRow,
                       long rowCount, long firstPosition, long count);
+    /// 2×2, stride-2 max pooling of `planes` planes of `inHeight × inWidth` into `outHeight × outWidth`: the first
+    /// maximum in row-major window order wins (a later value wins only when greater); its window index goes to
+    /// `argmax` when that is not NULL.
+    void (*max_pool_2x2)(long planes, long inHeight, long inWidth, long outHeight, long outWidth, const float *x,
+                         float *y, unsigned char *argmax);
+    /// Zeroes `gradient[i]` where bit `i` of `mask` (8 values per byte, bit `i mod 8` of byte `i / 8`) is clear.
+    void (*apply_mask)(float *gradient, long count, const unsigned char *mask);
 } tt_kernel_table;
 
 // dot8(a, b, n): element t < n&~7 goes to lane t mod 8 of an 8-lane sum (increasing t, product then add); the

@@ -174,4 +174,27 @@ extension KernelTable {
             &c, floats(columns), stride, floats(planes), firstRow, rowCount, firstPosition, count)
         return true
     }
+
+    /// See ``Kernels/maxPoolForward2x2(_:kernels:input:output:argmax:)``.
+    @inline(__always)
+    static func maxPool2x2<Scalar: EngineScalar>(
+        _ table: KernelTable?, _ g: PoolGeometry, input x: UnsafePointer<Scalar>,
+        output y: UnsafeMutablePointer<Scalar>,
+        argmax: UnsafeMutablePointer<UInt8>?
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        table.functions.pointee.max_pool_2x2(
+            g.planes, g.inHeight, g.inWidth, g.outHeight, g.outWidth, floats(x), floats(y), argmax)
+        return true
+    }
+
+    /// See ``Kernels/applyMask(kernels:_:count:mask:)``.
+    @inline(__always)
+    static func applyMask<Scalar: EngineScalar>(
+        _ table: KernelTable?, _ gradient: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafePointer<UInt8>
+    ) -> Bool {
+        guard Scalar.self == Float.self, let table else { return false }
+        table.functions.pointee.apply_mask(floats(gradient), count, mask)
+        return true
+    }
 }
