@@ -523,19 +523,12 @@ extension Kernels {
         }
     }
 
-    /// `accumulator += a · b` lane-wise: a multiply then an add (two roundings) in the default build; one fused
-    /// multiply-add (one rounding) when compiled with `-D TINYTRAIN_FMA` for a CPU that has FMA (the opt-in
-    /// `TARGET_CPU` benchmark build), so the two builds differ in the last bits. Without FMA hardware that flag
-    /// would make every lane a library call.
+    /// `accumulator += a · b` lane-wise: a multiply then an add (two roundings), as the C kernels do at every level.
     @inline(__always)
     static func multiplyAdd<Scalar: EngineScalar>(
         _ accumulator: inout SIMD8<Scalar>, _ a: SIMD8<Scalar>, _ b: SIMD8<Scalar>
     ) {
-        #if TINYTRAIN_FMA
-            accumulator = accumulator.addingProduct(a, b)
-        #else
-            accumulator += a * b
-        #endif
+        accumulator += a * b
     }
 
     @inline(__always)
