@@ -7,12 +7,7 @@
 #pragma STDC FP_CONTRACT OFF
 #pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2"))), apply_to = function)
 
-#define LANES 16
-#define ROWS 6
-#define VECS 4
-#define DOT_A 4
-#define DOT_B 4
-#define DOT_ROW 8
+#include "X86V4Blocking.h"
 #define TABLE tt_kernels_x86_64_v4
 #include "KernelTemplate.h"
 

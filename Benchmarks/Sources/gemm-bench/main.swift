@@ -69,6 +69,17 @@ func rowTable(_ base: UnsafeMutablePointer<Float>, rows: Int, length: Int) -> Un
     return table
 }
 
+/// `out (+)= op(a) · op(b)` (row-major, β = 1) in OpenBLAS.
+func sgemm(
+    _ transA: CBLAS_TRANSPOSE, _ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int,
+    _ a: UnsafeMutablePointer<Float>,
+    _ lda: Int, _ b: UnsafeMutablePointer<Float>, _ ldb: Int, _ out: UnsafeMutablePointer<Float>, _ ldc: Int
+) {
+    cblas_sgemm(
+        CblasRowMajor, transA, transB, blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb), 1, out,
+        blasint(ldc))
+}
+
 /// The engine's convolution blocks (ConvLowering): unrolled rows and positions per block.
 func blocks(unrolledRows k: Int, pointwise: Bool) -> (depth: Int, positions: Int) {
     let depth = min(k, pointwise ? 64 : 16)
@@ -84,12 +95,17 @@ for name in models {
         for op in plan.ops {
             let inShape = plan.valueShapes[op.inputs[0]]
             let outShape = plan.valueShapes[op.output]
-            func emit(
-                _ product: String, _ m: Int, _ n: Int, _ k: Int, _ o: Double, _ f: Double?, _ b: Double, _ bb: Double?
+            /// Times one product of `macs` multiply-accumulates in our kernels (selected and fused), in OpenBLAS and,
+            /// when given, in OpenBLAS on the batched shape, and prints the row.
+            func measure(
+                _ product: String, _ m: Int, _ n: Int, _ k: Int, macs: Int, ours kernel: (tt_kernel_table) -> Void,
+                blas: () -> Void, batched: (() -> Void)? = nil
             ) {
-                let fs = f.map { "\($0)" } ?? ""
-                let bs = bb.map { "\($0)" } ?? ""
-                print("\(name),\(batch),\(op.name),\(product),\(m),\(n),\(k),\(o),\(fs),\(b),\(bs)")
+                let o = rate(macs: macs) { kernel(ours) }
+                let f = fused.map { t in "\(rate(macs: macs) { kernel(t) })" } ?? ""
+                let b = rate(macs: macs, blas)
+                let bb = batched.map { "\(rate(macs: macs, $0))" } ?? ""
+                print("\(name),\(batch),\(op.name),\(product),\(m),\(n),\(k),\(o),\(f),\(b),\(bb)")
             }
             switch op.kind {
             case .conv(let a):
@@ -167,56 +183,26 @@ for name in models {
                         }
                     }
                 }
-                let sgemm = {
-                    (
-                        transA: CBLAS_TRANSPOSE, transB: CBLAS_TRANSPOSE, mm: Int, nn: Int, kk: Int,
-                        a: UnsafeMutablePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int,
-                        out: UnsafeMutablePointer<Float>, ldc: Int
-                    ) in
-                    cblas_sgemm(
-                        CblasRowMajor, transA, transB, blasint(mm), blasint(nn), blasint(kk), 1, a, blasint(lda), b,
-                        blasint(ldb), 1, out, blasint(ldc))
-                }
                 let perSample = batch * groups
-                let oursF = rate(macs: macs) { forward(ours) }
-                let fusedF = fused.map { t in rate(macs: macs) { forward(t) } }
-                let blasF = rate(macs: macs) {
-                    for _ in 0..<perSample { sgemm(CblasNoTrans, CblasNoTrans, m, n, k, w, k, c, n, y, n) }
-                }
-                let batchedF =
-                    batch > 1
-                    ? rate(macs: macs) {
-                        for _ in 0..<groups {
-                            sgemm(CblasNoTrans, CblasNoTrans, m, n * batch, k, w, k, c, n * batch, y, n * batch)
-                        }
-                    } : nil
-                emit("forward", m, n, k, oursF, fusedF, blasF, batchedF)
-                let oursI = rate(macs: macs) { inputGradient(ours) }
-                let fusedI = fused.map { t in rate(macs: macs) { inputGradient(t) } }
-                let blasI = rate(macs: macs) {
-                    for _ in 0..<perSample { sgemm(CblasTrans, CblasNoTrans, k, n, m, w, k, dy, n, c, n) }
-                }
-                let batchedI =
-                    batch > 1
-                    ? rate(macs: macs) {
-                        for _ in 0..<groups {
-                            sgemm(CblasTrans, CblasNoTrans, k, n * batch, m, w, k, dy, n * batch, c, n * batch)
-                        }
-                    } : nil
-                emit("input-gradient", k, n, m, oursI, fusedI, blasI, batchedI)
-                let oursW = rate(macs: macs) { weightGradient(ours) }
-                let fusedW = fused.map { t in rate(macs: macs) { weightGradient(t) } }
-                let blasW = rate(macs: macs) {
-                    for _ in 0..<perSample { sgemm(CblasNoTrans, CblasTrans, m, k, n, dy, n, c, n, dW, k) }
-                }
-                let batchedW =
-                    batch > 1
-                    ? rate(macs: macs) {
-                        for _ in 0..<groups {
-                            sgemm(CblasNoTrans, CblasTrans, m, k, n * batch, dy, n * batch, c, n * batch, dW, k)
-                        }
-                    } : nil
-                emit("weight-gradient", m, k, n, oursW, fusedW, blasW, batchedW)
+                let nb = n * batch
+                measure(
+                    "forward", m, n, k, macs: macs, ours: forward,
+                    blas: { for _ in 0..<perSample { sgemm(CblasNoTrans, CblasNoTrans, m, n, k, w, k, c, n, y, n) } },
+                    batched: batch > 1
+                        ? { for _ in 0..<groups { sgemm(CblasNoTrans, CblasNoTrans, m, nb, k, w, k, c, nb, y, nb) } }
+                        : nil)
+                measure(
+                    "input-gradient", k, n, m, macs: macs, ours: inputGradient,
+                    blas: { for _ in 0..<perSample { sgemm(CblasTrans, CblasNoTrans, k, n, m, w, k, dy, n, c, n) } },
+                    batched: batch > 1
+                        ? { for _ in 0..<groups { sgemm(CblasTrans, CblasNoTrans, k, nb, m, w, k, dy, nb, c, nb) } }
+                        : nil)
+                measure(
+                    "weight-gradient", m, k, n, macs: macs, ours: weightGradient,
+                    blas: { for _ in 0..<perSample { sgemm(CblasNoTrans, CblasTrans, m, k, n, dy, n, c, n, dW, k) } },
+                    batched: batch > 1
+                        ? { for _ in 0..<groups { sgemm(CblasNoTrans, CblasTrans, m, k, nb, dy, nb, c, nb, dW, k) } }
+                        : nil)
             case .linear:
                 let inF = inShape.elementCount
                 let outF = outShape.elementCount
@@ -230,36 +216,18 @@ for name in models {
                 let trainable = UnsafeMutablePointer<Int>.allocate(capacity: outF)
                 for i in 0..<outF { trainable[i] = i }
                 let macs = batch * inF * outF
-                let sgemm = {
-                    (
-                        transA: CBLAS_TRANSPOSE, transB: CBLAS_TRANSPOSE, mm: Int, nn: Int, kk: Int,
-                        a: UnsafeMutablePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int,
-                        out: UnsafeMutablePointer<Float>, ldc: Int
-                    ) in
-                    cblas_sgemm(
-                        CblasRowMajor, transA, transB, blasint(mm), blasint(nn), blasint(kk), 1, a, blasint(lda), b,
-                        blasint(ldb), 1, out, blasint(ldc))
-                }
-                emit(
-                    "forward", batch, outF, inF,
-                    rate(macs: macs) { ours.linear_forward(batch, inF, outF, x, rows, nil, y) },
-                    fused.map { t in rate(macs: macs) { t.linear_forward(batch, inF, outF, x, rows, nil, y) } },
-                    rate(macs: macs) { sgemm(CblasNoTrans, CblasTrans, batch, outF, inF, x, inF, w, inF, y, outF) }, nil
-                )
-                emit(
-                    "input-gradient", batch, inF, outF,
-                    rate(macs: macs) { ours.linear_backward_input(batch, inF, outF, dy, rows, dx) },
-                    fused.map { t in rate(macs: macs) { t.linear_backward_input(batch, inF, outF, dy, rows, dx) } },
-                    rate(macs: macs) { sgemm(CblasNoTrans, CblasNoTrans, batch, inF, outF, dy, outF, w, inF, dx, inF) },
-                    nil)
-                emit(
-                    "weight-gradient", outF, inF, batch,
-                    rate(macs: macs) { ours.linear_backward_weights(batch, inF, outF, dy, x, trainable, outF, dW) },
-                    fused.map { t in
-                        rate(macs: macs) { t.linear_backward_weights(batch, inF, outF, dy, x, trainable, outF, dW) }
-                    },
-                    rate(macs: macs) { sgemm(CblasTrans, CblasNoTrans, outF, inF, batch, dy, outF, x, inF, dW, inF) },
-                    nil)
+                measure(
+                    "forward", batch, outF, inF, macs: macs,
+                    ours: { $0.linear_forward(batch, inF, outF, x, rows, nil, y) },
+                    blas: { sgemm(CblasNoTrans, CblasTrans, batch, outF, inF, x, inF, w, inF, y, outF) })
+                measure(
+                    "input-gradient", batch, inF, outF, macs: macs,
+                    ours: { $0.linear_backward_input(batch, inF, outF, dy, rows, dx) },
+                    blas: { sgemm(CblasNoTrans, CblasNoTrans, batch, inF, outF, dy, outF, w, inF, dx, inF) })
+                measure(
+                    "weight-gradient", outF, inF, batch, macs: macs,
+                    ours: { $0.linear_backward_weights(batch, inF, outF, dy, x, trainable, outF, dW) },
+                    blas: { sgemm(CblasTrans, CblasNoTrans, outF, inF, batch, dy, outF, x, inF, dW, inF) })
             default:
                 continue
             }

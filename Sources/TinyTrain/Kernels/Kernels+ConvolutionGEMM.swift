@@ -96,25 +96,9 @@ extension Kernels {
         {
             return
         }
-        let k = g.kernel
-        for row in 0..<rowCount {
-            let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
-            let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
-            let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let destination = columns + row * stride
-            forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
-                offset, length, source in
-                guard let source else {
-                    (destination + offset).update(repeating: 0, count: length)
-                    return
-                }
-                if g.stride == 1 {
-                    (destination + offset).update(from: plane + source, count: length)
-                } else {
-                    for i in 0..<length { destination[offset + i] = plane[source + i * g.stride] }
-                }
-            }
-        }
+        copyUnrolled(
+            g, taps: taps, planes: planes, firstRow: firstRow, rowCount: rowCount, firstPosition: firstPosition,
+            count: count, into: columns, rowStride: stride, positionStride: 1)
     }
 
     /// Copies rows `firstRow..<firstRow+rowCount` of the unrolled input of sample `n`, group `group`, for output
@@ -132,19 +116,37 @@ extension Kernels {
         {
             return
         }
+        copyUnrolled(
+            g, taps: taps, planes: planes, firstRow: firstRow, rowCount: rowCount, firstPosition: firstPosition,
+            count: count, into: columns, rowStride: 1, positionStride: rowCount)
+    }
+
+    /// The Swift copy behind ``unroll`` and ``unrollTransposed``: unrolled row `r` of position `i` (rows relative
+    /// to the group's first input plane `planes`) goes to `columns[r · rowStride + i · positionStride]`.
+    static func copyUnrolled<Scalar: EngineScalar>(
+        _ g: ConvGeometry, taps: TapRanges, planes: UnsafePointer<Scalar>, firstRow: Int, rowCount: Int,
+        firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>, rowStride: Int,
+        positionStride: Int
+    ) {
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
-            let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let destination = columns + row
+            let plane = planes + icg * g.inPlane
+            let destination = columns + row * rowStride
             forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
                 offset, length, source in
                 guard let source else {
-                    for i in offset..<(offset + length) { destination[i &* rowCount] = 0 }
+                    for i in offset..<(offset + length) { destination[i &* positionStride] = 0 }
                     return
                 }
-                for i in 0..<length { destination[(offset &+ i) &* rowCount] = plane[source &+ i &* g.stride] }
+                if g.stride == 1, positionStride == 1 {
+                    (destination + offset).update(from: plane + source, count: length)
+                } else {
+                    for i in 0..<length {
+                        destination[(offset &+ i) &* positionStride] = plane[source &+ i &* g.stride]
+                    }
+                }
             }
         }
     }
