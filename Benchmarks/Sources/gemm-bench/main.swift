@@ -126,8 +126,8 @@ for name in models {
                 let members = UnsafeMutablePointer<Int>.allocate(capacity: m)
                 for i in 0..<m { members[i] = i }
                 let macs = m * n * k * groups * batch
-                // Forward: y[m, n] += W[m, k] · C[k, n], per sample and group, in the engine's blocks.
-                let forward = { (t: tt_kernel_table) in
+                /// `body(first, count, row, depth)` for every block of every sample and group, as the engine visits them.
+                let eachBlock = { (body: (Int, Int, Int, Int) -> Void) in
                     for _ in 0..<(batch * groups) {
                         var first = 0
                         while first < n {
@@ -135,51 +135,36 @@ for name in models {
                             var row = 0
                             while row < k {
                                 let d = min(depth, k - row)
-                                if pointwise {
-                                    t.product_accumulate(rows, m, row, d, c + row * n + first, n, count, y + first, n)
-                                } else {
-                                    t.product_accumulate(rows, m, row, d, block, width, count, y + first, n)
-                                }
+                                body(first, count, row, d)
                                 row += d
                             }
                             first += count
+                        }
+                    }
+                }
+                // Forward: y[m, n] += W[m, k] · C[k, n].
+                let forward = { (t: tt_kernel_table) in
+                    eachBlock { first, count, row, d in
+                        if pointwise {
+                            t.product_accumulate(rows, m, row, d, c + row * n + first, n, count, y + first, n)
+                        } else {
+                            t.product_accumulate(rows, m, row, d, block, width, count, y + first, n)
                         }
                     }
                 }
                 let inputGradient = { (t: tt_kernel_table) in
-                    for _ in 0..<(batch * groups) {
-                        var first = 0
-                        while first < n {
-                            let count = min(width, n - first)
-                            var row = 0
-                            while row < k {
-                                let d = min(depth, k - row)
-                                t.transposed_product(rows, m, row, d, dy + first, n, count, block, width, 0)
-                                row += d
-                            }
-                            first += count
-                        }
+                    eachBlock { first, count, row, d in
+                        t.transposed_product(rows, m, row, d, dy + first, n, count, block, width, 0)
                     }
                 }
                 let weightGradient = { (t: tt_kernel_table) in
-                    for _ in 0..<(batch * groups) {
-                        var first = 0
-                        while first < n {
-                            let count = min(width, n - first)
-                            var row = 0
-                            while row < k {
-                                let d = min(depth, k - row)
-                                if pointwise {
-                                    t.weight_product(
-                                        members, m, members, dy + first, n, dW + row, k, c + row * n + first, n, d,
-                                        count)
-                                } else {
-                                    t.weight_product_transposed(
-                                        members, m, members, dy + first, n, dW + row, k, block, d, count)
-                                }
-                                row += d
-                            }
-                            first += count
+                    eachBlock { first, count, row, d in
+                        if pointwise {
+                            t.weight_product(
+                                members, m, members, dy + first, n, dW + row, k, c + row * n + first, n, d, count)
+                        } else {
+                            t.weight_product_transposed(
+                                members, m, members, dy + first, n, dW + row, k, block, d, count)
                         }
                     }
                 }
