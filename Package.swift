@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Energy", targets: ["Energy"]),
         .library(name: "TinyTrain", targets: ["TinyTrain"]),
+        .library(name: "CTinyKernels", targets: ["CTinyKernels"]),
         .library(name: "Radio", targets: ["Radio"]),
         .library(name: "Federation", targets: ["Federation"]),
         .library(name: "BoundedYAML", targets: ["BoundedYAML"]),
@@ -58,10 +59,17 @@ let package = Package(
             name: "BoundedYAML",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // Float32 matrix-product kernels, compiled per instruction-set level (baseline, x86-64-v3, x86-64-v4, NEON)
+        // and chosen at start-up by CPU detection. No fused multiply-add (-ffp-contract=off), so that every level
+        // gives the same bits; optimised in debug builds too (the kernels are vector code).
+        .target(
+            name: "CTinyKernels",
+            cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]
+        ),
         // Tiny training engine: compile-time autodiff, static memory planner, arena executor.
         .target(
             name: "TinyTrain",
-            dependencies: ["BoundedYAML", .product(name: "Yams", package: "Yams")],
+            dependencies: ["BoundedYAML", "CTinyKernels", .product(name: "Yams", package: "Yams")],
             // The kernels are optimised in debug builds too, so that the test suite's end-to-end simulations
             // train at a usable speed (`-O` after SwiftPM's `-Onone` wins; results are identical).
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]

@@ -31,6 +31,20 @@ let package = Package(
                 .product(name: "TinyTrain", package: "ftte-sim"), .product(name: "SimKernel", package: "ftte-sim"),
             ]
         ),
+        // OpenBLAS (Debian: libopenblas-dev), the peer of the GEMM benchmark; the engine does not use it.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .executableTarget(
+            name: "gemm-bench",
+            dependencies: [
+                "COpenBLAS",
+                .product(name: "TinyTrain", package: "ftte-sim"),
+                .product(name: "CTinyKernels", package: "ftte-sim"),
+            ]
+        ),
         .executableTarget(
             name: "radio-bench",
             dependencies: [

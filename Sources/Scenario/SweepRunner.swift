@@ -169,6 +169,7 @@ public struct SweepRunner {
     static func runRecord(_ run: RunSpec) -> String {
         "run:\n  id: \(run.id)\n  replication: \(run.replication)\n  seed: \(run.manifest.seed)\n"
             + "  tool_version: \(ToolVersion.string)\n  git_commit: \(ToolVersion.gitCommit)\n"
+            + "  kernel_isa: \(ToolVersion.kernelISA)\n"
     }
 
     private func writeSummary() throws {

@@ -70,17 +70,19 @@ extension ArenaExecutor {
         switch op.kind {
         case .conv(let a):
             Kernels.convForward(
-                convGeometry(a, inShape: inShape, outShape: outShape, count: count), input: x,
+                convGeometry(a, inShape: inShape, outShape: outShape, count: count), kernels: kernels, input: x,
                 rows: rowPointers[op.layer!], bias: biasPointers[op.layer!], output: y, activation: op.activation,
                 mask: mask, workspace: plan.bindings.forwardWorkspace[index].map { pointer($0, as: Scalar.self) })
         case .linear:
             Kernels.linearForward(
-                batch: count, inFeatures: inShape.elementCount, outFeatures: outShape.elementCount, input: x,
+                kernels: kernels, batch: count, inFeatures: inShape.elementCount, outFeatures: outShape.elementCount,
+                input: x,
                 rows: rowPointers[op.layer!], bias: biasPointers[op.layer!], output: y, activation: op.activation,
                 mask: mask)
         case .maxPool(let p):
             Kernels.maxPoolForward(
-                poolGeometry(p, inShape: inShape, outShape: outShape, count: count), input: x, output: y, argmax: mask)
+                poolGeometry(p, inShape: inShape, outShape: outShape, count: count), kernels: kernels, input: x,
+                output: y, argmax: mask)
         case .avgPool(let p):
             Kernels.avgPoolForward(
                 poolGeometry(p, inShape: inShape, outShape: outShape, count: count), input: x, output: y)
@@ -110,7 +112,7 @@ extension ArenaExecutor {
             let layer = plan.layers[layerIndex]
             if op.activation != .none {
                 if let mask {
-                    Kernels.applyMask(dy, count: outCount, mask: mask)
+                    Kernels.applyMask(kernels: kernels, dy, count: outCount, mask: mask)
                 } else {
                     Kernels.applyDerivative(
                         dy, count: outCount, output: pointer(plan.bindings.value[op.output]), activation: op.activation)
@@ -124,22 +126,26 @@ extension ArenaExecutor {
                 let workspace = plan.bindings.backwardWorkspace[index].map { pointer($0, as: Scalar.self) }
                 if let dx {
                     Kernels.convBackwardInput(
-                        geometry, outputGradient: dy, rows: rows, inputGradient: dx, workspace: workspace)
+                        geometry, kernels: kernels, outputGradient: dy, rows: rows, inputGradient: dx,
+                        workspace: workspace)
                 }
                 if let dW = plan.bindings.weightGradient[layerIndex] {
                     Kernels.convBackwardWeights(
-                        geometry, outputGradient: dy, input: x, trainableRows: trainable, weightGradient: pointer(dW),
+                        geometry, kernels: kernels, outputGradient: dy, input: x, trainableRows: trainable,
+                        weightGradient: pointer(dW),
                         workspace: workspace)
                 }
             } else {
                 if let dx {
                     Kernels.linearBackwardInput(
-                        batch: count, inFeatures: inShape.elementCount, outFeatures: layer.rows, outputGradient: dy,
+                        kernels: kernels, batch: count, inFeatures: inShape.elementCount, outFeatures: layer.rows,
+                        outputGradient: dy,
                         rows: rows, inputGradient: dx)
                 }
                 if let dW = plan.bindings.weightGradient[layerIndex] {
                     Kernels.linearBackwardWeights(
-                        batch: count, inFeatures: inShape.elementCount, outFeatures: layer.rows, outputGradient: dy,
+                        kernels: kernels, batch: count, inFeatures: inShape.elementCount, outFeatures: layer.rows,
+                        outputGradient: dy,
                         input: x, trainableRows: trainable, weightGradient: pointer(dW))
                 }
             }

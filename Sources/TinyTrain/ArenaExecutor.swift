@@ -19,6 +19,8 @@ final class ArenaExecutor<Scalar: EngineScalar> {
     let trainableRows: [UnsafeMutableBufferPointer<Int>]
     /// Whether freed and fresh tensors are poisoned and guard bytes checked after each step.
     let debugChecks: Bool
+    /// The float32 matrix-product kernels (`nil`: the Swift kernels, which float64 always runs).
+    let kernels: KernelTable?
     /// Tensors that live for the whole schedule (weights, optimizer state): never poisoned or re-zeroed.
     let persistent: [Bool]
 
@@ -27,7 +29,10 @@ final class ArenaExecutor<Scalar: EngineScalar> {
     /// Byte pattern of the guard bytes after each tensor in debug mode.
     static var canaryByte: UInt8 { 0xA5 }
 
-    init(plan: TrainingPlan, weights: [(weights: [Scalar], bias: [Scalar])], debugChecks: Bool) throws {
+    init(
+        plan: TrainingPlan, weights: [(weights: [Scalar], bias: [Scalar])], debugChecks: Bool,
+        kernels: KernelTable? = KernelISA.selected.kernels
+    ) throws {
         guard MemoryLayout<Scalar>.size == plan.options.scalarBytes else {
             throw PlanError.invalidOptions(
                 "the plan was compiled for \(plan.options.scalarBytes)-byte scalars, not \(MemoryLayout<Scalar>.size)")
@@ -37,6 +42,7 @@ final class ArenaExecutor<Scalar: EngineScalar> {
         }
         self.plan = plan
         self.debugChecks = debugChecks
+        self.kernels = kernels
         let arena = UnsafeMutableRawPointer.allocate(
             byteCount: max(plan.arenaBytes, 1), alignment: TrainingPlan.alignmentBytes)
         self.arena = arena

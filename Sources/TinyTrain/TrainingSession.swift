@@ -31,10 +31,16 @@ public final class TrainingSession {
     ///   - weights: one entry per ``TrainingPlan/layers`` (see ``TrainingPlan/initialWeights(using:)``).
     ///   - debugChecks: poison fresh and freed tensors and check guard bytes after every step (needs a plan
     ///     compiled with ``CompileOptions/guardBytes`` > 0).
-    /// - Throws: ``PlanError`` when the plan or the weights do not fit.
-    public init(plan: TrainingPlan, weights: [LayerWeights], debugChecks: Bool = false) throws {
+    ///   - kernelISA: the level of the matrix-product kernels; every level gives the same bits.
+    /// - Throws: ``PlanError`` when the plan or the weights do not fit, or this CPU cannot run `kernelISA`.
+    public init(
+        plan: TrainingPlan, weights: [LayerWeights], debugChecks: Bool = false, kernelISA: KernelISA = .selected
+    ) throws {
+        guard let kernels = kernelISA.kernels else {
+            throw PlanError.invalidOptions("this CPU cannot run the \(kernelISA.rawValue) kernels")
+        }
         executor = try ArenaExecutor(
-            plan: plan, weights: weights.map { ($0.weights, $0.bias) }, debugChecks: debugChecks)
+            plan: plan, weights: weights.map { ($0.weights, $0.bias) }, debugChecks: debugChecks, kernels: kernels)
     }
 
     /// One SGD step on a mini-batch: forward, loss, pruned backward with in-place updates.

@@ -9,7 +9,7 @@ struct FTTESim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ftte-sim",
         abstract: "Discrete-event simulator for federated learning on tiny, battery-powered IoT devices.",
-        version: ToolVersion.string,
+        version: ToolVersion.versionLine,
         subcommands: [
             RunCommand.self, SweepCommand.self, ValidateCommand.self, MergeCommand.self, KernelDemo.self,
             PlanCommand.self, FootprintCommand.self, TrainCommand.self, Airtime.self, BLEThroughput.self,

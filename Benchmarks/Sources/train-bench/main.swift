@@ -3,12 +3,19 @@
 // Training throughput of the engine: full-update SGD steps on the shipped MLP, 28×28 CNN and CIFAR-10 CNN at
 // batch 1 and 32, single thread. Inputs are uniform random pixels and labels: throughput does not depend on
 // the values. Each configuration runs for at least MIN_SECONDS after one warm-up step.
-// Prints CSV: implementation,model,batch,steps,seconds,samples_per_s,gmacs_per_s
+// Prints CSV: implementation,model,batch,steps,seconds,samples_per_s,gmacs_per_s; the kernels' instruction-set
+// level (KernelISA.selected) goes to standard error.
 //
 // Usage: train-bench [MIN_SECONDS] [MODEL...]
 
 import SimKernel
 import TinyTrain
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 let minimumSeconds = CommandLine.arguments.dropFirst().first.flatMap(Double.init) ?? 2.0
 let chosenModels = Array(CommandLine.arguments.dropFirst(2))
@@ -17,6 +24,7 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
 
+fputs("train-bench: kernels \(KernelISA.selected.rawValue)\n", stderr)
 print("implementation,model,batch,steps,seconds,samples_per_s,gmacs_per_s")
 for name in chosenModels.isEmpty ? ["mlp-28", "cnn-28", "cnn-cifar"] : chosenModels {
     for batch in [1, 32] {

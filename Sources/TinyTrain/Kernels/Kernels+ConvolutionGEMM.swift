@@ -85,27 +85,129 @@ extension Kernels {
     /// positions `firstPosition..<firstPosition+count`, into `columns` (row stride `stride`); positions that fall
     /// in the zero padding get 0.
     static func unroll<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int, firstRow: Int,
-        rowCount: Int, firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>, stride: Int
+        _ g: ConvGeometry, kernels: KernelTable?, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int,
+        group: Int, firstRow: Int, rowCount: Int, firstPosition: Int, count: Int,
+        into columns: UnsafeMutablePointer<Scalar>, stride: Int
+    ) {
+        let planes = x + (n * g.inChannels + group * g.inPerGroup) * g.inPlane
+        if KernelTable.unroll(
+            kernels, g, planes: planes, firstRow: firstRow, rowCount: rowCount, firstPosition: firstPosition,
+            count: count, into: columns, stride: stride)
+        {
+            return
+        }
+        copyUnrolled(
+            g, taps: taps, planes: planes, firstRow: firstRow, rowCount: rowCount, firstPosition: firstPosition,
+            count: count, into: columns, rowStride: stride, positionStride: 1)
+    }
+
+    /// Copies rows `firstRow..<firstRow+rowCount` of the unrolled input of sample `n`, group `group`, for output
+    /// positions `firstPosition..<firstPosition+count`, position-major into `columns`: unrolled row `r` of position
+    /// `p` at `columns[p · rowCount + r]`; positions that fall in the zero padding get 0.
+    static func unrollTransposed<Scalar: EngineScalar>(
+        _ g: ConvGeometry, kernels: KernelTable?, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int,
+        group: Int, firstRow: Int, rowCount: Int, firstPosition: Int, count: Int,
+        into columns: UnsafeMutablePointer<Scalar>
+    ) {
+        let planes = x + (n * g.inChannels + group * g.inPerGroup) * g.inPlane
+        if KernelTable.unrollTransposed(
+            kernels, g, planes: planes, firstRow: firstRow, rowCount: rowCount, firstPosition: firstPosition,
+            count: count, into: columns)
+        {
+            return
+        }
+        copyUnrolled(
+            g, taps: taps, planes: planes, firstRow: firstRow, rowCount: rowCount, firstPosition: firstPosition,
+            count: count, into: columns, rowStride: 1, positionStride: rowCount)
+    }
+
+    /// The Swift copy behind ``unroll`` and ``unrollTransposed``: unrolled row `r` of position `i` (rows relative
+    /// to the group's first input plane `planes`) goes to `columns[r · rowStride + i · positionStride]`.
+    static func copyUnrolled<Scalar: EngineScalar>(
+        _ g: ConvGeometry, taps: TapRanges, planes: UnsafePointer<Scalar>, firstRow: Int, rowCount: Int,
+        firstPosition: Int, count: Int, into columns: UnsafeMutablePointer<Scalar>, rowStride: Int,
+        positionStride: Int
     ) {
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
             let (kh, kw) = tap.quotientAndRemainder(dividingBy: k)
-            let plane = x + (n * g.inChannels + group * g.inPerGroup + icg) * g.inPlane
-            let destination = columns + row * stride
+            let plane = planes + icg * g.inPlane
+            let destination = columns + row * rowStride
             forEachRun(g, taps: taps, kh: kh, kw: kw, firstPosition: firstPosition, count: count) {
                 offset, length, source in
                 guard let source else {
-                    (destination + offset).update(repeating: 0, count: length)
+                    for i in offset..<(offset + length) { destination[i &* positionStride] = 0 }
                     return
                 }
-                if g.stride == 1 {
+                if g.stride == 1, positionStride == 1 {
                     (destination + offset).update(from: plane + source, count: length)
                 } else {
-                    for i in 0..<length { destination[offset + i] = plane[source + i * g.stride] }
+                    for i in 0..<length {
+                        destination[(offset &+ i) &* positionStride] = plane[source &+ i &* g.stride]
+                    }
                 }
             }
+        }
+    }
+
+    /// `dW[j·dWs + r] += Σ_{p<count} dy[trainableRows[j]·dys + p] · c[p·depth + r]` for the `members` `j` and
+    /// `r < depth`, over a block unrolled position-major (``unrollTransposed``).
+    ///
+    /// Accumulation order, per element and block: the sum starts at 0 and runs over the positions in increasing
+    /// `p` (a product, then an add); the block sum is then added to `dW`. Blocks (and samples) are added in order.
+    static func transposedWeightProduct<Scalar: EngineScalar>(
+        kernels: KernelTable?, members: UnsafeBufferPointer<Int>, trainableRows: UnsafeBufferPointer<Int>,
+        outputGradient dy: UnsafePointer<Scalar>, gradientStride dys: Int,
+        weightGradient dW: UnsafeMutablePointer<Scalar>,
+        weightStride dWs: Int, columns c: UnsafePointer<Scalar>, depth: Int, count: Int
+    ) {
+        if KernelTable.transposedWeightProduct(
+            kernels, members: members, trainableRows: trainableRows, outputGradient: dy, gradientStride: dys,
+            weightGradient: dW, weightStride: dWs, columns: c, depth: depth, count: count)
+        {
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: depth) { sums in
+            for j in members {
+                let gradient = dy + trainableRows[j] * dys
+                sums.initialize(repeating: 0)
+                for p in 0..<count {
+                    let scale = gradient[p]
+                    let row = c + p * depth
+                    for r in 0..<depth { sums[r] += scale * row[r] }
+                }
+                let target = dW + j * dWs
+                for r in 0..<depth { target[r] += sums[r] }
+            }
+        }
+    }
+
+    /// `dW[j·dWs + r] += dot(dy[trainableRows[j]·dys …], c[r·cs …])` over `count` positions for the `members` `j`
+    /// and `r < depth`, reading a pointwise convolution's input directly: pairs of members through
+    /// ``weightPairProduct(outputGradients:targets:pair:columns:columnStride:depth:count:)`` (which states the
+    /// order).
+    static func pointwiseWeightProduct<Scalar: EngineScalar>(
+        kernels: KernelTable?, members: UnsafeBufferPointer<Int>, trainableRows: UnsafeBufferPointer<Int>,
+        outputGradient dy: UnsafePointer<Scalar>, gradientStride dys: Int,
+        weightGradient dW: UnsafeMutablePointer<Scalar>,
+        weightStride dWs: Int, columns c: UnsafePointer<Scalar>, columnStride cs: Int, depth: Int, count: Int
+    ) {
+        if KernelTable.weightProduct(
+            kernels, members: members, trainableRows: trainableRows, outputGradient: dy, gradientStride: dys,
+            weightGradient: dW, weightStride: dWs, columns: c, columnStride: cs, depth: depth, count: count)
+        {
+            return
+        }
+        var start = 0
+        while start < members.count {
+            let pair = min(2, members.count - start)
+            let (j0, j1) = (members[start], members[start + pair - 1])
+            weightPairProduct(
+                outputGradients: (dy + trainableRows[j0] * dys, dy + trainableRows[j1] * dys),
+                targets: (dW + j0 * dWs, dW + j1 * dWs), pair: pair, columns: c, columnStride: cs, depth: depth,
+                count: count)
+            start += pair
         }
     }
 
@@ -165,9 +267,17 @@ extension Kernels {
 
     /// Adds unrolled-input gradients back to the input gradient (the transpose of ``unroll``).
     static func foldBack<Scalar: EngineScalar>(
-        _ g: ConvGeometry, taps: TapRanges, columns: UnsafePointer<Scalar>, stride: Int, sample n: Int, group: Int,
-        firstRow: Int, rowCount: Int, firstPosition: Int, count: Int, into dx: UnsafeMutablePointer<Scalar>
+        _ g: ConvGeometry, kernels: KernelTable?, taps: TapRanges, columns: UnsafePointer<Scalar>, stride: Int,
+        sample n: Int, group: Int, firstRow: Int, rowCount: Int, firstPosition: Int, count: Int,
+        into dx: UnsafeMutablePointer<Scalar>
     ) {
+        if KernelTable.foldBack(
+            kernels, g, columns: columns, stride: stride,
+            planes: dx + (n * g.inChannels + group * g.inPerGroup) * g.inPlane, firstRow: firstRow,
+            rowCount: rowCount, firstPosition: firstPosition, count: count)
+        {
+            return
+        }
         let k = g.kernel
         for row in 0..<rowCount {
             let (icg, tap) = (firstRow + row).quotientAndRemainder(dividingBy: k * k)
@@ -189,10 +299,16 @@ extension Kernels {
     /// `y[m·ys + j] += Σ_{r<depth} rows[m][firstRow + r] · c[r·cs + j]` for `m < outputs`, `j < count`:
     /// a 4-row × 16-column register block (8-lane vectors), summing over `r` in order per lane.
     static func productAccumulate<Scalar: EngineScalar>(
-        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int, depth: Int,
-        columns c: UnsafePointer<Scalar>, columnStride cs: Int, count: Int, output y: UnsafeMutablePointer<Scalar>,
-        outputStride ys: Int
+        kernels: KernelTable?, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int,
+        depth: Int, columns c: UnsafePointer<Scalar>, columnStride cs: Int, count: Int,
+        output y: UnsafeMutablePointer<Scalar>, outputStride ys: Int
     ) {
+        if KernelTable.productAccumulate(
+            kernels, rows: rows, outputs: outputs, firstRow: firstRow, depth: depth, columns: c, columnStride: cs,
+            count: count, output: y, outputStride: ys)
+        {
+            return
+        }
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(c)
         let size = MemoryLayout<Scalar>.stride
@@ -285,10 +401,16 @@ extension Kernels {
     /// `d[r·ds + j] (+)= Σ_{m<outputs} rows[m][firstRow + r] · dy[m·ys + j]` for `r < depth`, `j < count`
     /// (summing over `m` in order per lane): assigns when `accumulate` is false, adds otherwise.
     static func transposedProduct<Scalar: EngineScalar>(
-        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int, depth: Int,
-        outputGradient dy: UnsafePointer<Scalar>, outputStride ys: Int, count: Int,
+        kernels: KernelTable?, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, outputs: Int, firstRow: Int,
+        depth: Int, outputGradient dy: UnsafePointer<Scalar>, outputStride ys: Int, count: Int,
         into d: UnsafeMutablePointer<Scalar>, stride ds: Int, accumulate: Bool
     ) {
+        if KernelTable.transposedProduct(
+            kernels, rows: rows, outputs: outputs, firstRow: firstRow, depth: depth, outputGradient: dy,
+            outputStride: ys, count: count, into: d, stride: ds, accumulate: accumulate)
+        {
+            return
+        }
         typealias V = SIMD8<Scalar>
         let raw = UnsafeRawPointer(dy)
         let size = MemoryLayout<Scalar>.stride
@@ -403,19 +525,12 @@ extension Kernels {
         }
     }
 
-    /// `accumulator += a · b` lane-wise: a multiply then an add (two roundings) in the default build; one fused
-    /// multiply-add (one rounding) when compiled with `-D TINYTRAIN_FMA` for a CPU that has FMA (the opt-in
-    /// `TARGET_CPU` benchmark build), so the two builds differ in the last bits. Without FMA hardware that flag
-    /// would make every lane a library call.
+    /// `accumulator += a · b` lane-wise: a multiply then an add (two roundings), as the C kernels do at every level.
     @inline(__always)
     static func multiplyAdd<Scalar: EngineScalar>(
         _ accumulator: inout SIMD8<Scalar>, _ a: SIMD8<Scalar>, _ b: SIMD8<Scalar>
     ) {
-        #if TINYTRAIN_FMA
-            accumulator = accumulator.addingProduct(a, b)
-        #else
-            accumulator += a * b
-        #endif
+        accumulator += a * b
     }
 
     @inline(__always)

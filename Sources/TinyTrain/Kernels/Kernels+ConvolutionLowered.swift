@@ -5,7 +5,8 @@ extension Kernels {
     /// fused activation per plane; depthwise convolutions run the direct kernel.
     /// - Parameter workspace: ``ConvLowering/workspaceElements`` scalars (unused when that is zero).
     static func convForward<Scalar: EngineScalar>(
-        _ g: ConvGeometry, input x: UnsafePointer<Scalar>, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
+        _ g: ConvGeometry, kernels: KernelTable?, input x: UnsafePointer<Scalar>,
+        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
         bias: UnsafePointer<Scalar>?, output y: UnsafeMutablePointer<Scalar>, activation: Activation,
         mask: UnsafeMutablePointer<UInt8>?, workspace: UnsafeMutablePointer<Scalar>?
     ) {
@@ -25,10 +26,12 @@ extension Kernels {
                 let output = y + (n * g.outChannels + firstOut) * positions
                 forEachBlock(lowering) { first, count, firstRow, depth in
                     let (columns, stride) = unrolledBlock(
-                        lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
+                        lowering, kernels: kernels, taps: taps, input: x, sample: n, group: group, firstRow: firstRow,
+                        depth: depth,
                         firstPosition: first, count: count, workspace: workspace)
                     productAccumulate(
-                        rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow, depth: depth,
+                        kernels: kernels, rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow,
+                        depth: depth,
                         columns: columns, columnStride: stride, count: count, output: output + first,
                         outputStride: positions)
                 }
@@ -44,7 +47,8 @@ extension Kernels {
     /// Input gradient: per block, the unrolled-input gradient `Wᵀ · dy` (written straight into `dx` for pointwise
     /// convolutions), folded back onto the input positions it came from.
     static func convBackwardInput<Scalar: EngineScalar>(
-        _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
+        _ g: ConvGeometry, kernels: KernelTable?, outputGradient dy: UnsafePointer<Scalar>,
+        rows: UnsafePointer<UnsafeMutablePointer<Scalar>>,
         inputGradient dx: UnsafeMutablePointer<Scalar>, workspace: UnsafeMutablePointer<Scalar>?
     ) {
         let lowering = ConvLowering(geometry: g)
@@ -62,17 +66,20 @@ extension Kernels {
                     if lowering.isPointwise {
                         let target = dx + (n * g.inChannels + group * g.inPerGroup + firstRow) * g.inPlane + first
                         transposedProduct(
-                            rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow, depth: depth,
+                            kernels: kernels, rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow,
+                            depth: depth,
                             outputGradient: gradient + first, outputStride: positions, count: count, into: target,
                             stride: g.inPlane, accumulate: true)
                     } else {
                         let columns = workspace!
                         transposedProduct(
-                            rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow, depth: depth,
+                            kernels: kernels, rows: rows + firstOut, outputs: g.outPerGroup, firstRow: firstRow,
+                            depth: depth,
                             outputGradient: gradient + first, outputStride: positions, count: count, into: columns,
                             stride: lowering.blockPositions, accumulate: false)
                         foldBack(
-                            g, taps: taps, columns: columns, stride: lowering.blockPositions, sample: n, group: group,
+                            g, kernels: kernels, taps: taps, columns: columns, stride: lowering.blockPositions,
+                            sample: n, group: group,
                             firstRow: firstRow,
                             rowCount: depth,
                             firstPosition: first, count: count, into: dx)
@@ -82,10 +89,14 @@ extension Kernels {
         }
     }
 
-    /// Weight gradient of the trainable rows: per block, `dW[j] += dy[rows[j]] · unrolled inputᵀ` (see
-    /// ``weightPairProduct(outputGradients:targets:pair:columns:columnStride:depth:count:)`` for the order).
+    /// Weight gradient of the trainable rows: per block, `dW[j] += dy[rows[j]] · unrolled inputᵀ`, the block
+    /// unrolled position-major into the workspace (see
+    /// ``transposedWeightProduct(kernels:members:trainableRows:outputGradient:gradientStride:weightGradient:weightStride:columns:depth:count:)``
+    /// for the order); pointwise convolutions read the input directly (see
+    /// ``pointwiseWeightProduct(kernels:members:trainableRows:outputGradient:gradientStride:weightGradient:weightStride:columns:columnStride:depth:count:)``).
     static func convBackwardWeights<Scalar: EngineScalar>(
-        _ g: ConvGeometry, outputGradient dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
+        _ g: ConvGeometry, kernels: KernelTable?, outputGradient dy: UnsafePointer<Scalar>,
+        input x: UnsafePointer<Scalar>,
         trainableRows: UnsafeBufferPointer<Int>, weightGradient dW: UnsafeMutablePointer<Scalar>,
         workspace: UnsafeMutablePointer<Scalar>?
     ) {
@@ -102,22 +113,27 @@ extension Kernels {
                 let groupOutputs = (group * g.outPerGroup)..<((group + 1) * g.outPerGroup)
                 let members = trainableRows.indices.filter { groupOutputs.contains(trainableRows[$0]) }
                 if members.isEmpty { continue }
-                forEachBlock(lowering) { first, count, firstRow, depth in
-                    let gradientRow = { (j: Int) -> UnsafePointer<Scalar> in
-                        dy + (n * g.outChannels + trainableRows[j]) * positions + first
-                    }
-                    let (columns, stride) = unrolledBlock(
-                        lowering, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, depth: depth,
-                        firstPosition: first, count: count, workspace: workspace)
-                    var start = 0
-                    while start < members.count {
-                        let pair = min(2, members.count - start)
-                        let (j0, j1) = (members[start], members[start + pair - 1])
-                        weightPairProduct(
-                            outputGradients: (gradientRow(j0), gradientRow(j1)),
-                            targets: (dW + j0 * rowLength + firstRow, dW + j1 * rowLength + firstRow), pair: pair,
-                            columns: columns, columnStride: stride, depth: depth, count: count)
-                        start += pair
+                members.withUnsafeBufferPointer { members in
+                    forEachBlock(lowering) { first, count, firstRow, depth in
+                        let gradient = dy + n * g.outChannels * positions + first
+                        if lowering.isPointwise {
+                            let columns = x + (n * g.inChannels + group * g.inPerGroup + firstRow) * g.inPlane + first
+                            pointwiseWeightProduct(
+                                kernels: kernels, members: members, trainableRows: trainableRows,
+                                outputGradient: gradient, gradientStride: positions, weightGradient: dW + firstRow,
+                                weightStride: rowLength, columns: columns, columnStride: g.inPlane, depth: depth,
+                                count: count)
+                        } else {
+                            let columns = workspace!
+                            unrollTransposed(
+                                g, kernels: kernels, taps: taps, input: x, sample: n, group: group, firstRow: firstRow,
+                                rowCount: depth,
+                                firstPosition: first, count: count, into: columns)
+                            transposedWeightProduct(
+                                kernels: kernels, members: members, trainableRows: trainableRows,
+                                outputGradient: gradient, gradientStride: positions, weightGradient: dW + firstRow,
+                                weightStride: rowLength, columns: columns, depth: depth, count: count)
+                        }
                     }
                 }
             }
@@ -147,7 +163,8 @@ extension Kernels {
     /// otherwise a copy in the workspace (row stride ``ConvLowering/blockPositions``).
     @inline(__always)
     static func unrolledBlock<Scalar: EngineScalar>(
-        _ lowering: ConvLowering, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int, group: Int,
+        _ lowering: ConvLowering, kernels: KernelTable?, taps: TapRanges, input x: UnsafePointer<Scalar>, sample n: Int,
+        group: Int,
         firstRow: Int,
         depth: Int, firstPosition: Int, count: Int, workspace: UnsafeMutablePointer<Scalar>?
     ) -> (UnsafePointer<Scalar>, Int) {
@@ -157,7 +174,7 @@ extension Kernels {
         }
         let columns = workspace!
         unroll(
-            g, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
+            g, kernels: kernels, taps: taps, input: x, sample: n, group: group, firstRow: firstRow, rowCount: depth,
             firstPosition: firstPosition,
             count: count, into: columns, stride: lowering.blockPositions)
         return (UnsafePointer(columns), lowering.blockPositions)

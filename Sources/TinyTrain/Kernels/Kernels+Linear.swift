@@ -10,11 +10,23 @@ extension Kernels {
     /// are then summed in order (``SIMD/sum()``), then the scalar tail, then the bias. Up to
     /// ``linearSampleBlock`` samples share each weight load; the order per sample does not depend on the block,
     /// so a sample's outputs are the same at any batch position.
+    /// - Parameter kernels: the float32 kernels to run (`nil`: this Swift code).
     static func linearForward<Scalar: EngineScalar>(
-        batch: Int, inFeatures: Int, outFeatures: Int, input x: UnsafePointer<Scalar>,
+        kernels: KernelTable?, batch: Int, inFeatures: Int, outFeatures: Int, input x: UnsafePointer<Scalar>,
         rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, bias: UnsafePointer<Scalar>?,
         output y: UnsafeMutablePointer<Scalar>, activation: Activation, mask: UnsafeMutablePointer<UInt8>?
     ) {
+        if KernelTable.linearForward(
+            kernels, batch: batch, inFeatures: inFeatures, outFeatures: outFeatures, input: x, rows: rows, bias: bias,
+            output: y)
+        {
+            for n in 0..<batch {
+                activate(
+                    y + n * outFeatures, count: outFeatures, activation: activation, mask: mask,
+                    maskStart: n * outFeatures)
+            }
+            return
+        }
         typealias V = SIMD8<Scalar>
         let size = MemoryLayout<Scalar>.stride
         let vectorEnd = inFeatures & ~7
@@ -116,9 +128,15 @@ extension Kernels {
     /// (kept in registers in between, so the rounding is that of sequential `+=`). Up to ``linearSampleBlock``
     /// samples share each weight load.
     static func linearBackwardInput<Scalar: EngineScalar>(
-        batch: Int, inFeatures: Int, outFeatures: Int, outputGradient dy: UnsafePointer<Scalar>,
+        kernels: KernelTable?, batch: Int, inFeatures: Int, outFeatures: Int, outputGradient dy: UnsafePointer<Scalar>,
         rows: UnsafePointer<UnsafeMutablePointer<Scalar>>, inputGradient dx: UnsafeMutablePointer<Scalar>
     ) {
+        if KernelTable.linearBackwardInput(
+            kernels, batch: batch, inFeatures: inFeatures, outFeatures: outFeatures, outputGradient: dy, rows: rows,
+            inputGradient: dx)
+        {
+            return
+        }
         typealias V = SIMD8<Scalar>
         let size = MemoryLayout<Scalar>.stride
         let vectorEnd = inFeatures & ~7
@@ -198,10 +216,16 @@ extension Kernels {
     /// increasing `n` (kept in registers in between, so the rounding is that of sequential `+=`); four weight
     /// rows share each input load. Rows whose output gradient is zero on every sample are left untouched.
     static func linearBackwardWeights<Scalar: EngineScalar>(
-        batch: Int, inFeatures: Int, outFeatures: Int, outputGradient dy: UnsafePointer<Scalar>,
+        kernels: KernelTable?, batch: Int, inFeatures: Int, outFeatures: Int, outputGradient dy: UnsafePointer<Scalar>,
         input x: UnsafePointer<Scalar>, trainableRows: UnsafeBufferPointer<Int>,
         weightGradient dW: UnsafeMutablePointer<Scalar>
     ) {
+        if KernelTable.linearBackwardWeights(
+            kernels, batch: batch, inFeatures: inFeatures, outFeatures: outFeatures, outputGradient: dy, input: x,
+            trainableRows: trainableRows, weightGradient: dW)
+        {
+            return
+        }
         typealias V = SIMD8<Scalar>
         let size = MemoryLayout<Scalar>.stride
         let vectorEnd = inFeatures & ~7

@@ -15,12 +15,13 @@ extension Kernels {
     /// Max over each window; the first maximum in row-major window order wins. When `argmax` is given it
     /// receives the winner's window index (`kh · k + kw`, below 256 by construction).
     static func maxPoolForward<Scalar: EngineScalar>(
-        _ g: PoolGeometry, input x: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>,
+        _ g: PoolGeometry, kernels: KernelTable?, input x: UnsafePointer<Scalar>,
+        output y: UnsafeMutablePointer<Scalar>,
         argmax: UnsafeMutablePointer<UInt8>?
     ) {
         let k = g.kernel
         if k == 2, g.stride == 2 {
-            maxPoolForward2x2(g, input: x, output: y, argmax: argmax)
+            maxPoolForward2x2(g, kernels: kernels, input: x, output: y, argmax: argmax)
             return
         }
         for p in 0..<g.planes {
@@ -44,12 +45,14 @@ extension Kernels {
         }
     }
 
-    /// ``maxPoolForward(_:input:output:argmax:)`` for the common 2×2 window of stride 2, with the same result
+    /// ``maxPoolForward(_:kernels:input:output:argmax:)`` for the common 2×2 window of stride 2, with the same result
     /// (the first maximum in row-major window order wins).
     static func maxPoolForward2x2<Scalar: EngineScalar>(
-        _ g: PoolGeometry, input x: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>,
+        _ g: PoolGeometry, kernels: KernelTable?, input x: UnsafePointer<Scalar>,
+        output y: UnsafeMutablePointer<Scalar>,
         argmax: UnsafeMutablePointer<UInt8>?
     ) {
+        if KernelTable.maxPool2x2(kernels, g, input: x, output: y, argmax: argmax) { return }
         let w = g.inWidth
         for p in 0..<g.planes {
             let plane = x + p * g.inHeight * w

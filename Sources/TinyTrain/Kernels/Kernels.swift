@@ -86,8 +86,9 @@ enum Kernels {
 
     /// Zeroes `gradient[i]` where mask bit `i` is clear (the backward of a masked activation, in place).
     static func applyMask<Scalar: EngineScalar>(
-        _ gradient: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafePointer<UInt8>
+        kernels: KernelTable?, _ gradient: UnsafeMutablePointer<Scalar>, count: Int, mask: UnsafePointer<UInt8>
     ) {
+        if KernelTable.applyMask(kernels, gradient, count: count, mask: mask) { return }
         // Whole mask bytes first: all set leaves eight values alone, none set zeroes them.
         let whole = count &>> 3
         for byte in 0..<whole {
