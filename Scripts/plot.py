@@ -31,6 +31,8 @@ STRATEGIES = ["fedavg", "fedasync", "fedbuff", "ftte"]
 COLOURS = {"fedavg": "#1f77b4", "fedasync": "#ff7f0e", "fedbuff": "#2ca02c", "ftte": "#d62728"}
 # Accuracy thresholds at which time to target is read from global.csv, besides each run's own target.
 THRESHOLDS = [0.76, 0.78, 0.80]
+# Consecutive evaluations at or above a threshold that reach it (the manifests' stop.target_evaluations).
+TARGET_EVALUATIONS = 3
 # Simulated time at which accuracy is compared across strategies (the runs' evaluations are every 2 min).
 ACCURACY_AT_S = 3600.0
 # The FTTE paper's claims (FTTE / FedAvg).
@@ -82,8 +84,12 @@ def load_runs(runs_dir: pathlib.Path):
 
 
 def time_to(curve: pd.DataFrame, threshold: float) -> float:
-    hit = curve[curve["test_accuracy"] >= threshold]
-    return float(hit["time_s"].iloc[0]) if len(hit) else math.nan
+    """The first of TARGET_EVALUATIONS consecutive evaluations at or above `threshold` (the manifests' stop rule)."""
+    above = (curve["test_accuracy"] >= threshold).to_numpy()
+    for start in range(len(above) - TARGET_EVALUATIONS + 1):
+        if above[start : start + TARGET_EVALUATIONS].all():
+            return float(curve["time_s"].iloc[start])
+    return math.nan
 
 
 def accuracy_at(curve: pd.DataFrame, time_s: float) -> float:
