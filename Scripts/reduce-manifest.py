@@ -4,8 +4,8 @@
 
     reduce-manifest.py MANIFEST
 
-One replication; the first value of every swept or zipped key except strategy.kind (so each manifest still
-compares its strategies); 20 devices (5 training at once); 1 500 training images; 300 test images; at most 60
+One replication; the first value of every swept or zipped key except strategy.kind and the keys zipped with it
+(so each manifest still compares its strategies); 20 devices (5 training at once); 1 500 training images; 300 test images; at most 60
 updates per run. Everything else (the world, the strategies, the stop rule's other limits) is the manifest's own.
 """
 
@@ -31,13 +31,16 @@ def reduce(manifest: dict) -> dict:
     stop = manifest.setdefault("stop", {})
     stop["max_updates"] = min(stop.get("max_updates", QUICK_MAX_UPDATES), QUICK_MAX_UPDATES)
     for block in ("sweep", "zip"):
-        for key, values in manifest.get(block, {}).items():
+        keys = manifest.get(block, {})
+        # A zip that pairs strategy.kind with other keys keeps its length (its lists go together).
+        keep = 1 if block == "sweep" or "strategy.kind" not in keys else None
+        for key, values in keys.items():
             if key == "devices.count":
-                manifest[block][key] = [QUICK_DEVICES]
+                keys[key] = [QUICK_DEVICES] * (keep or len(values))
             elif key == "strategy.concurrency":
-                manifest[block][key] = [QUICK_CONCURRENCY]
-            elif key != "strategy.kind":
-                manifest[block][key] = values[:1]
+                keys[key] = [QUICK_CONCURRENCY] * (keep or len(values))
+            elif key != "strategy.kind" and keep:
+                keys[key] = values[:keep]
     return manifest
 
 
