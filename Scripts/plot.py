@@ -75,6 +75,7 @@ def load_runs(runs_dir: pathlib.Path):
                 manifest_file=f"Experiments/reproduce/{manifest_dir.name}.yaml",
                 tool_version=record["tool_version"],
                 git_commit=record.get("git_commit", ""),
+                kernel_isa=record.get("kernel_isa", ""),
             )
             for key in keys:
                 row[key] = str(row[key])
@@ -542,6 +543,16 @@ def main(argv) -> int:
                        r"\caption{" + tex_escape(name.removesuffix(".png")) + "}", r"\end{figure}", ""]
     (generated_dir / "figures.tex").write_text("\n".join(figure_tex) or "% no figures yet\n")
     (generated_dir / "numbers.tex").write_text(numbers_tex(claims_frame))
+    if not runs.empty:
+        provenance_rows = [
+            {"manifest": m, "manifest_file": g["manifest_file"].iloc[0], "runs": len(g),
+             "points": len(point_frames.get(m, [])), "seed": int(g["seed"].iloc[0]),
+             "tool_version": ";".join(sorted(set(g["tool_version"].astype(str)))),
+             "git_commit": ";".join(sorted(set(g["git_commit"].astype(str)))),
+             "kernel_isa": ";".join(sorted(set(g["kernel_isa"].astype(str))))}
+            for m, g in runs.groupby("manifest", sort=True)
+        ]
+        pd.DataFrame(provenance_rows).to_csv(results_dir / "provenance.csv", index=False)
     counts = runs.groupby("manifest").size().to_dict() if not runs.empty else {}
     provenance = ", ".join(f"{m} ({n} runs)" for m, n in sorted(counts.items()))
     versions = sorted(set(runs.get("tool_version", pd.Series(dtype=str)).astype(str)))
