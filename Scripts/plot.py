@@ -59,11 +59,19 @@ def mean_ci(values) -> tuple[float, float, int]:
 def load_runs(runs_dir: pathlib.Path):
     """Every complete run: its summary row (plus manifest, tool version, commit) and its global.csv."""
     rows, curves, sweep_keys = [], {}, {}
+    seen = set()
     for manifest_dir in sorted(p for p in runs_dir.iterdir() if p.is_dir()):
-        for run_dir in sorted(p for p in manifest_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            summary = run_dir / "summary.csv"
-            if not summary.exists():
+        # A run directory holds its resolved manifest and summary; shards (`--shard I/N --out DIR/shard-I`) nest
+        # one level deeper; staged (".partial") runs are incomplete and skipped.
+        run_dirs = sorted(
+            p.parent for p in manifest_dir.rglob("manifest.resolved.yaml")
+            if ".partial" not in p.parts and (p.parent / "summary.csv").exists()
+        )
+        for run_dir in run_dirs:
+            if run_dir.name in seen:  # the same run in two shard layouts
                 continue
+            seen.add(run_dir.name)
+            summary = run_dir / "summary.csv"
             frame = pd.read_csv(summary)
             columns = list(frame.columns)
             keys = columns[columns.index("replication") + 1 : columns.index("name")]
