@@ -248,6 +248,7 @@ def time_ratios(runs: pd.DataFrame, keys: list[str], manifest: str):
             row[threshold_metric.replace("time_to_", "reached_").replace("_s", "")] = (
                 f"{reached_ftte}/{n} vs {reached_fedavg}/{n}"
             )
+            row[threshold_metric.replace("time_to_", "pairs_").replace("_s", "")] = len(ratios)
         metric = f"accuracy_at_{int(ACCURACY_AT_S)}s"
         for name, other in [("fedavg", fedavg), ("fedbuff", fedbuff)]:
             if other.empty:
@@ -310,18 +311,18 @@ def figure_regime_map(ratios: pd.DataFrame, path):
     """Conditions × accuracy thresholds: FTTE / FedAvg time to threshold (paired mean), coloured by regime."""
     if ratios.empty:
         return False
-    columns = [("ratio_target", "reached_target", "0.80"), ("ratio_0.78", "reached_0.78", "0.78"),
-               ("ratio_0.76", "reached_0.76", "0.76")]
+    columns = [("ratio_target", "reached_target", "0.80", "pairs_target"),
+               ("ratio_0.78", "reached_0.78", "0.78", "pairs_0.78"), ("ratio_0.76", "reached_0.76", "0.76", "pairs_0.76")]
     labels = [f"{m}: {c}" for m, c in zip(ratios["manifest"], ratios["condition"])]
     fig, ax = plt.subplots(figsize=(8, 0.3 * len(labels) + 1.4))
     for i, (_, row) in enumerate(ratios.iterrows()):
-        for j, (ratio_key, reached_key, _) in enumerate(columns):
+        for j, (ratio_key, reached_key, _, pairs_key) in enumerate(columns):
             value = float(row[ratio_key])
             if math.isnan(value):
                 colour, text = "#dddddd", "n/r " + str(row[reached_key]).replace(" vs ", "|")
             else:
                 colour = "#1a9850" if value <= CLAIM_TIME_RATIO * 1.1 else "#a6d96a" if value < 1 else "#f46d43"
-                text = f"{value:.2f}"
+                text = f"{value:.2f} ({int(row[pairs_key])} pair{'s' if int(row[pairs_key]) > 1 else ''})"
             ax.add_patch(plt.Rectangle((j, i), 1, 1, color=colour))
             ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=6)
     ax.set_xlim(0, len(columns))
@@ -329,7 +330,8 @@ def figure_regime_map(ratios: pd.DataFrame, path):
     ax.set_xticks([j + 0.5 for j in range(len(columns))], [f"to {c[2]}" for c in columns], fontsize=7)
     ax.set_yticks([i + 0.5 for i in range(len(labels))], labels, fontsize=6)
     ax.set_title("time to accuracy, FTTE / FedAvg\ndark green: the claimed 0.19 holds; light green: FTTE faster; "
-                 "red: slower;\ngrey: not reached by both (runs reaching it, FTTE|FedAvg)", fontsize=7)
+                 "red: slower; (pairs: replications where both got there)\ngrey: not reached by both (runs reaching it, FTTE|FedAvg)",
+                 fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
