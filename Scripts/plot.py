@@ -189,8 +189,16 @@ def fmt_ci(mean, half, digits=2):
     return fmt(mean, digits) if math.isnan(half) else f"{mean:.{digits}f} ± {half:.{digits}f}"
 
 
+TEX_REPLACEMENTS = [("_", r"\_"), ("%", r"\%"), ("&", r"\&"), ("#", r"\#"), ("±", r"$\pm$"),
+                    ("×", r"$\times$"), ("−", r"$-$"), ("≤", r"$\le$"), ("≥", r"$\ge$"), ("{", r"\{"),
+                    ("}", r"\}")]
+
+
 def tex_escape(text: str) -> str:
-    return str(text).replace("_", r"\_").replace("%", r"\%").replace("±", r"$\pm$").replace("×", r"$\times$")
+    text = str(text)
+    for old, new in TEX_REPLACEMENTS:
+        text = text.replace(old, new)
+    return text
 
 
 def tex_table(frame: pd.DataFrame, caption: str, label: str) -> str:
@@ -200,6 +208,8 @@ def tex_table(frame: pd.DataFrame, caption: str, label: str) -> str:
         r"\centering\small",
         r"\caption{" + tex_escape(caption) + "}",
         r"\label{" + label + "}",
+        # Shrunk to the line width only when wider than it.
+        r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%",
         r"\begin{tabular}{" + "l" * len(columns) + "}",
         r"\toprule",
         " & ".join(tex_escape(c) for c in columns) + r" \\",
@@ -207,7 +217,7 @@ def tex_table(frame: pd.DataFrame, caption: str, label: str) -> str:
     ]
     for _, row in frame.iterrows():
         lines.append(" & ".join(tex_escape(row[c]) for c in columns) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+    lines += [r"\bottomrule", r"\end{tabular}}", r"\end{table}", ""]
     return "\n".join(lines)
 
 
