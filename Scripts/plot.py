@@ -307,7 +307,10 @@ def figure_curves(runs, curves, manifest, selector, title, path):
     target = float(subset["target_accuracy"].iloc[0]) if "target_accuracy" in subset else math.nan
     if not math.isnan(target):
         ax.axhline(target, color="grey", lw=0.8, ls="--")
-    ax.set_xlabel("simulated time (h)")
+    # Asynchronous runs end within minutes, synchronous ones take hours: linear near 0, logarithmic beyond.
+    ax.set_xscale("symlog", linthresh=0.1)
+    ax.set_xlim(left=0)
+    ax.set_xlabel("simulated time (h; linear below 0.1 h, logarithmic above)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8)
