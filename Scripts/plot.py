@@ -89,8 +89,11 @@ def load_runs(runs_dir: pathlib.Path):
                 row[key] = str(row[key])
             rows.append(row)
             curves[row["run_id"]] = pd.read_csv(run_dir / "global.csv")
-            outcomes = pd.read_csv(run_dir / "devices.csv", usecols=["outcome"])["outcome"]
+            participations = pd.read_csv(run_dir / "devices.csv", usecols=["outcome", "energy_mJ"])
+            outcomes = participations["outcome"]
             row["excluded_devices"] = int((outcomes == "oom").sum()) if "oom" in set(outcomes) else 0
+            # Energy of the participations themselves (download, training, upload), without idle sleep.
+            row["participation_energy_J"] = float(participations["energy_mJ"].fillna(0).sum()) / 1000
     return pd.DataFrame(rows), curves, sweep_keys
 
 
@@ -117,8 +120,9 @@ def enrich(runs: pd.DataFrame, curves) -> pd.DataFrame:
     runs["fleet_half_life_s"] = [
         half_life(curves[r], int(d) - int(x)) for r, d, x in zip(runs["run_id"], runs["devices"], runs["excluded_devices"])
     ]
-    runs["energy_per_update_J"] = runs["energy_J"].astype(float) / runs["updates_received"].astype(float).where(
-        runs["updates_received"] > 0)
+    updates = runs["updates_received"].astype(float).where(runs["updates_received"] > 0)
+    runs["energy_per_update_J"] = runs["energy_J"].astype(float) / updates
+    runs["participation_energy_per_update_J"] = runs["participation_energy_J"].astype(float) / updates
     return runs
 
 
@@ -142,6 +146,7 @@ METRICS = [
     "total_payload_bytes",
     "energy_J",
     "energy_per_update_J",
+    "participation_energy_per_update_J",
     "fleet_half_life_s",
     "survivors",
     "updates_received",
@@ -582,7 +587,8 @@ def main(argv) -> int:
                                       ("final_accuracy", "final accuracy", 3),
                                       ("energy_J", "fleet energy (J)", 1), ("survivors", "survivors", 1),
                                       ("total_payload_bytes", "payload to end (B)", 0),
-                                      ("energy_per_update_J", "J per update", 3),
+                                      ("energy_per_update_J", "fleet J per update", 3),
+                                      ("participation_energy_per_update_J", "participation J per update", 3),
                                       ("fleet_half_life_s", "half the fleet dead (s)", 0)]:
             table[label] = [fmt_ci(m, h, digits) for m, h in zip(frame[metric], frame[metric + "_ci95"])]
         tables.append(tex_table(table, caption, f"tab:{manifest}"))
