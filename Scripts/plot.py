@@ -44,6 +44,31 @@ CLAIM_TIME_RATIO = 0.19
 CLAIM_SPEEDUP = 1.81
 
 
+# A claim holds when the measurement is within 10 % of the claimed ratio or better.
+CLAIM_TOLERANCE = 1.1
+
+
+def holds(value: float, claim: float) -> bool:
+    return bool(not math.isnan(value) and value <= claim * CLAIM_TOLERANCE)
+
+
+def footprint_pairs(footprint: pd.DataFrame):
+    """Each (model, batch, cap) of the footprint tables with its FedAvg and FTTE rows, in table order."""
+    if footprint.empty:
+        return []
+    return [
+        (model, batch, cap, group[group["scheme"] == "fedavg"].iloc[0], group[group["scheme"] == "ftte"].iloc[0])
+        for (model, batch, cap), group in footprint.groupby(["model", "batch", "cap_bytes"], sort=False)
+    ]
+
+
+def save_figure(fig, path) -> bool:
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return True
+
+
 def mean_ci(values) -> tuple[float, float, int]:
     """Mean, half-width of the 95 % Student-t interval, and n (NaNs dropped)."""
     v = np.asarray([x for x in values if x is not None and not (isinstance(x, float) and math.isnan(x))], float)
@@ -326,10 +351,7 @@ def figure_curves(runs, curves, manifest, selector, title, path):
     ax.set_ylabel("test accuracy")
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return True
+    return save_figure(fig, path)
 
 
 def figure_regime_map(ratios: pd.DataFrame, path):
@@ -346,7 +368,7 @@ def figure_regime_map(ratios: pd.DataFrame, path):
             if math.isnan(value):
                 colour, text = "#dddddd", "n/r " + str(row[reached_key]).replace(" vs ", "|")
             else:
-                colour = "#1a9850" if value <= CLAIM_TIME_RATIO * 1.1 else "#a6d96a" if value < 1 else "#f46d43"
+                colour = "#1a9850" if holds(value, CLAIM_TIME_RATIO) else "#a6d96a" if value < 1 else "#f46d43"
                 text = f"{value:.2f} ({int(row[pairs_key])} pair{'s' if int(row[pairs_key]) > 1 else ''})"
             ax.add_patch(plt.Rectangle((j, i), 1, 1, color=colour))
             ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=6)
@@ -357,35 +379,26 @@ def figure_regime_map(ratios: pd.DataFrame, path):
     ax.set_title("time to accuracy, FTTE / FedAvg\ndark green: the claimed 0.19 holds; light green: FTTE faster; "
                  "red: slower; (pairs: replications where both got there)\ngrey: not reached by both (runs reaching it, FTTE|FedAvg)",
                  fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return True
+    return save_figure(fig, path)
 
 
 def figure_memory(footprint: pd.DataFrame, path):
     if footprint.empty:
         return False
-    frame = footprint[footprint["scheme"].isin(["fedavg", "ftte"])]
-    groups = list(frame.groupby(["model", "batch", "cap_bytes"], sort=False))
+    pairs = footprint_pairs(footprint)
     fig, ax = plt.subplots(figsize=(7, 3.4))
     width = 0.27
-    for i, ((model, batch, cap), group) in enumerate(groups):
-        fedavg = group[group["scheme"] == "fedavg"].iloc[0]
-        ftte = group[group["scheme"] == "ftte"].iloc[0]
+    for i, (_, _, cap, fedavg, ftte) in enumerate(pairs):
         bars = [fedavg["eager_bytes"], fedavg["static_peak_bytes"], ftte["static_peak_bytes"]]
         for j, (value, colour) in enumerate(zip(bars, ["#8c564b", COLOURS["fedavg"], COLOURS["ftte"]])):
             ax.bar(i + (j - 1) * width, value / 1024, width, color=colour,
                    label=["FedAvg, eager accounting", "FedAvg, static plan", "FTTE sparse update"][j] if i == 0 else None)
         ax.hlines(cap / 1024, i - 1.5 * width, i + 1.5 * width, color="black", lw=1)
-    ax.set_xticks(range(len(groups)), [f"{m}\nb{b}, {c // 1024} KiB" for (m, b, c), _ in groups], fontsize=6)
+    ax.set_xticks(range(len(pairs)), [f"{m}\nb{b}, {c // 1024} KiB" for m, b, c, _, _ in pairs], fontsize=6)
     ax.set_yscale("log")
     ax.set_ylabel("training memory (KiB, log)")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return True
+    return save_figure(fig, path)
 
 
 def figure_sweep(points_frame: pd.DataFrame, key: str, metric: str, ylabel: str, path, by_strategy=True):
@@ -402,10 +415,7 @@ def figure_sweep(points_frame: pd.DataFrame, key: str, metric: str, ylabel: str,
     ax.set_xlabel(key.split(".")[-1])
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return True
+    return save_figure(fig, path)
 
 
 def main(argv) -> int:
@@ -450,32 +460,29 @@ def main(argv) -> int:
     # Claims: memory and payload per update (the planner's and the codec's bytes, no training needed).
     claims = []
     memory_rows = []
-    if not footprint.empty:
-        for (model, batch, cap), group in footprint.groupby(["model", "batch", "cap_bytes"], sort=False):
-            fedavg = group[group["scheme"] == "fedavg"].iloc[0]
-            ftte = group[group["scheme"] == "ftte"].iloc[0]
-            memory_rows.append({
-                "model": model, "batch": int(batch), "cap (KiB)": int(cap) // 1024,
-                "FedAvg eager (B)": int(fedavg["eager_bytes"]), "FedAvg static (B)": int(fedavg["static_peak_bytes"]),
-                "FTTE static (B)": int(ftte["static_peak_bytes"]),
-                "FTTE/FedAvg static": fmt(ftte["static_peak_bytes"] / fedavg["static_peak_bytes"]),
-                "FTTE/FedAvg eager": fmt(ftte["static_peak_bytes"] / fedavg["eager_bytes"]),
-                "trained params": f"{int(ftte['params_trained'])}/{int(ftte['params_total'])}",
-                "FTTE/FedAvg upload": fmt(ftte["upload_bytes"] / fedavg["upload_bytes"]),
-                "fits FedAvg/FTTE": f"{'yes' if fedavg['fits_cap'] else 'no'}/{'yes' if ftte['fits_cap'] else 'no'}",
-            })
-            if not bool(ftte["fits_cap"]):
-                continue  # not even FTTE's smallest update fits: no FTTE configuration to compare
-            for name, value, claim in [
-                ("memory (static planner baseline)", ftte["static_peak_bytes"] / fedavg["static_peak_bytes"],
-                 CLAIM_MEMORY_RATIO),
-                ("memory (eager framework baseline)", ftte["static_peak_bytes"] / fedavg["eager_bytes"],
-                 CLAIM_MEMORY_RATIO),
-                ("payload per update", ftte["upload_bytes"] / fedavg["upload_bytes"], CLAIM_PAYLOAD_RATIO),
-            ]:
-                claims.append({"claim": name, "condition": f"{model}, batch {int(batch)}, cap {int(cap) // 1024} KiB",
-                               "claimed_ratio": claim, "measured_ratio": value, "ci95": math.nan, "n": 1,
-                               "holds": bool(value <= claim * 1.1)})
+    for model, batch, cap, fedavg, ftte in footprint_pairs(footprint):
+        memory_rows.append({
+            "model": model, "batch": int(batch), "cap (KiB)": int(cap) // 1024,
+            "FedAvg eager (B)": int(fedavg["eager_bytes"]), "FedAvg static (B)": int(fedavg["static_peak_bytes"]),
+            "FTTE static (B)": int(ftte["static_peak_bytes"]),
+            "FTTE/FedAvg static": fmt(ftte["static_peak_bytes"] / fedavg["static_peak_bytes"]),
+            "FTTE/FedAvg eager": fmt(ftte["static_peak_bytes"] / fedavg["eager_bytes"]),
+            "trained params": f"{int(ftte['params_trained'])}/{int(ftte['params_total'])}",
+            "FTTE/FedAvg upload": fmt(ftte["upload_bytes"] / fedavg["upload_bytes"]),
+            "fits FedAvg/FTTE": f"{'yes' if fedavg['fits_cap'] else 'no'}/{'yes' if ftte['fits_cap'] else 'no'}",
+        })
+        if not bool(ftte["fits_cap"]):
+            continue  # not even FTTE's smallest update fits: no FTTE configuration to compare
+        for name, value, claim in [
+            ("memory (static planner baseline)", ftte["static_peak_bytes"] / fedavg["static_peak_bytes"],
+             CLAIM_MEMORY_RATIO),
+            ("memory (eager framework baseline)", ftte["static_peak_bytes"] / fedavg["eager_bytes"],
+             CLAIM_MEMORY_RATIO),
+            ("payload per update", ftte["upload_bytes"] / fedavg["upload_bytes"], CLAIM_PAYLOAD_RATIO),
+        ]:
+            claims.append({"claim": name, "condition": f"{model}, batch {int(batch)}, cap {int(cap) // 1024} KiB",
+                           "claimed_ratio": claim, "measured_ratio": value, "ci95": math.nan, "n": 1,
+                           "holds": holds(value, claim)})
     memory_table = pd.DataFrame(memory_rows)
     memory_table.to_csv(results_dir / "memory-payload.csv", index=False)
 
@@ -495,7 +502,7 @@ def main(argv) -> int:
         claims.append({"claim": "time to target (FTTE/FedAvg)", "condition": condition,
                        "claimed_ratio": CLAIM_TIME_RATIO, "measured_ratio": value, "ci95": row["ratio_target_ci95"],
                        "n": row["reached_target"],
-                       "holds": bool(not math.isnan(value) and value <= CLAIM_TIME_RATIO * 1.1)})
+                       "holds": holds(value, CLAIM_TIME_RATIO)})
         if "accuracy_minus_fedbuff_pp" in row:
             claims.append({"claim": "accuracy at 1 h or the update budget, FTTE − FedBuff (pp)",
                            "condition": f"{row['manifest']}: {row['condition']}", "claimed_ratio": 0.0,
@@ -515,7 +522,7 @@ def main(argv) -> int:
             claims.append({"claim": "payload to target", "condition": f"payload: frozen weights {mode}",
                            "claimed_ratio": CLAIM_PAYLOAD_RATIO, "measured_ratio": mean, "ci95": half,
                            "n": f"{n} pairs of {subset['replication'].nunique()}",
-                           "holds": bool(n > 0 and mean <= CLAIM_PAYLOAD_RATIO * 1.1)})
+                           "holds": holds(mean, CLAIM_PAYLOAD_RATIO)})
     for manifest in ["convergence", "stragglers"]:
         subset = runs[runs["manifest"] == manifest] if not runs.empty else runs
         if subset.empty:
@@ -526,7 +533,7 @@ def main(argv) -> int:
         value = ftte["mean_bytes_up"].astype(float).mean() / fedavg["mean_bytes_up"].astype(float).mean()
         claims.append({"claim": "payload per update (runs)", "condition": f"{manifest}: cnn-28, batch 8, 256 KiB",
                        "claimed_ratio": CLAIM_PAYLOAD_RATIO, "measured_ratio": value, "ci95": math.nan,
-                       "n": len(ftte), "holds": bool(value <= CLAIM_PAYLOAD_RATIO * 1.1)})
+                       "n": len(ftte), "holds": holds(value, CLAIM_PAYLOAD_RATIO)})
     claims_frame = pd.DataFrame(claims)
     claims_frame.to_csv(results_dir / "claims.csv", index=False)
 
@@ -684,16 +691,13 @@ def check_quick(runs: pd.DataFrame, footprint: pd.DataFrame, results_dir: pathli
     for column in ["run_id", "strategy", "peak_device_memory_bytes", "mean_bytes_up", "time_to_target_s"]:
         if column not in runs:
             problems.append(f"runs lack column {column}")
-    if not footprint.empty:
-        for (model, batch, cap), group in footprint.groupby(["model", "batch", "cap_bytes"]):
-            fedavg = group[group["scheme"] == "fedavg"].iloc[0]
-            ftte = group[group["scheme"] == "ftte"].iloc[0]
-            # Where the full update fits the cap, FTTE trains it all: equal, never more.
-            strict = not bool(fedavg["fits_cap"])
-            for column, what in [("static_peak_bytes", "memory"), ("upload_bytes", "payload")]:
-                below = ftte[column] < fedavg[column] if strict else ftte[column] <= fedavg[column]
-                if not below:
-                    problems.append(f"{model} b{batch} cap {cap}: FTTE {what} not below FedAvg's")
+    for model, batch, cap, fedavg, ftte in footprint_pairs(footprint):
+        # Where the full update fits the cap, FTTE trains it all: equal, never more.
+        strict = not bool(fedavg["fits_cap"])
+        for column, what in [("static_peak_bytes", "memory"), ("upload_bytes", "payload")]:
+            below = ftte[column] < fedavg[column] if strict else ftte[column] <= fedavg[column]
+            if not below:
+                problems.append(f"{model} b{batch} cap {cap}: FTTE {what} not below FedAvg's")
     if "strategy" in runs and not runs.empty:
         for manifest, group in runs.groupby("manifest"):
             fedavg = group[group["strategy"] == "fedavg"]
