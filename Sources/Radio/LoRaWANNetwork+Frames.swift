@@ -298,10 +298,7 @@ extension LoRaWANNetwork {
                         finished = false
                     } else {
                         transfer.retransmissions += 1
-                        // ACK_TIMEOUT: 2 ± 1 s after RX2 (RP002 §2), drawn uniformly in whole microseconds.
-                        let backOff = 1_000_000 + Int64(self.devices[device].stream.integer(below: 2_000_001))
-                        notBefore = end + LoRaWANRegion.receiveDelay2 + .microseconds(backOff)
-                        notBefore = Swift.max(notBefore, windowsEnd)
+                        notBefore = self.acknowledgementTimeout(device: device, uplinkEnd: end, windowsEnd: windowsEnd)
                     }
                 }
             } else {
@@ -314,11 +311,16 @@ extension LoRaWANNetwork {
                 transfer.remainingDownlinkBytes -= planned.applicationBytes
                 transfer.failedAttempts = 0
                 if transfer.remainingDownlinkBytes == 0 { finished = true }
-            } else if receivers.isEmpty || downlink != nil {
-                // A link failure: the poll went unheard, or the frame sent for it was lost. A poll that
-                // only found every gateway's transmitter closed by its duty cycle is waiting, not failing.
-                transfer.failedAttempts += 1
-                if transfer.failedAttempts >= maximumAttempts { finished = false }
+            } else {
+                if receivers.isEmpty || downlink != nil {
+                    // A link failure: the poll went unheard, or the frame sent for it was lost. A poll that
+                    // only found every gateway's transmitter closed by its duty cycle is waiting, not failing.
+                    transfer.failedAttempts += 1
+                    if transfer.failedAttempts >= maximumAttempts { finished = false }
+                }
+                // Nothing came down: like a confirmed uplink without its acknowledgement, the device polls again
+                // after ACK_TIMEOUT, so devices that polled together (and collided) do not stay in step.
+                notBefore = self.acknowledgementTimeout(device: device, uplinkEnd: end, windowsEnd: windowsEnd)
             }
         }
         self.devices[device].transfer = transfer
@@ -327,6 +329,14 @@ extension LoRaWANNetwork {
         } else {
             return self.scheduleNextFrame(device: device, notBefore: notBefore)
         }
+    }
+
+    /// When the device may send again after an uplink ending at `uplinkEnd` that brought no downlink:
+    /// ACK_TIMEOUT, 2 ± 1 s after RX2 (RP002 §2), drawn uniformly in whole microseconds from the device's
+    /// stream, and never before its receive windows have closed (`windowsEnd`).
+    mutating func acknowledgementTimeout(device: Int, uplinkEnd: SimTime, windowsEnd: SimTime) -> SimTime {
+        let backOff = 1_000_000 + Int64(self.devices[device].stream.integer(below: 2_000_001))
+        return Swift.max(uplinkEnd + LoRaWANRegion.receiveDelay2 + .microseconds(backOff), windowsEnd)
     }
 
     /// Ends the device's transfer at `time`: the report is handed out by the `finished` event.

@@ -27,7 +27,9 @@ import SimKernel
 ///   budget its duty cycle, not the device's, bounds how fast a model comes down.
 /// - **Duty cycle** (EU868): by ``LoRaWANNetworkConfiguration/dutyCycleRule``, for devices and gateways.
 /// - **Confirmed uplinks** are repeated when no acknowledgement arrives, after ACK_TIMEOUT (uniform 1…3 s
-///   after RX2, RP002 §2), up to ``LoRaWANDeviceConfiguration/maximumAttempts``.
+///   after RX2, RP002 §2), up to ``LoRaWANDeviceConfiguration/maximumAttempts``. A poll that brings no
+///   downlink is repeated after the same random ACK_TIMEOUT, so devices whose polls collided do not poll in
+///   step again; polls that go unheard, or whose downlink is lost, count against the same limit.
 ///
 /// Every device's radio time line (TX at its power, RX windows, sleep between) is kept as
 /// ``RadioInterval``s in Energy's ``Energy/RadioState`` for an energy model; drain it up to each event's

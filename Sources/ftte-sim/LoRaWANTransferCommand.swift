@@ -30,7 +30,7 @@ struct LoRaWANTransferCommand: ParsableCommand {
     @Option(help: "Application bytes to move.")
     var bytes: Int
 
-    @Option(help: "up or down: uplink (device to network) or downlink (network to device).")
+    @Option(help: "uplink (device to network) or downlink (network to device).")
     var direction: LinkDirection = .uplink
 
     @Option(name: .customLong("distance-m"), help: "Distance to the gateway in metres.")

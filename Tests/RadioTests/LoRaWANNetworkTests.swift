@@ -336,4 +336,40 @@ struct LoRaWANNetworkTests {
         #expect(try deliveries(.croce) == [false, true])
         #expect(try deliveries(.goursaud) == [false, true])
     }
+    @Test func devicesWhosePollsCollidePollAgainAfterARandomACKTimeoutAndGetTheirDownlinks() throws {
+        func poll(devices count: Int, seed: UInt64) throws -> (reports: [LoRaWANTransferReport], gaps: [SimTime]) {
+            var configuration = LoRaWANNetworkConfiguration(region: .eu868, masterSeed: seed)
+            noShadowing(&configuration)
+            configuration.uplinkChannelsHertz = [868_100_000]
+            var network = try LoRaWANNetwork(configuration: configuration)
+            // Equal distances, one channel, one instant: every first poll collides with every other (no capture).
+            var transfers: [(LoRaWANDeviceID, Int, LinkDirection, SimTime)] = []
+            for k in 0..<count {
+                let device = try network.addDevice(
+                    LoRaWANDeviceConfiguration(
+                        entity: UInt64(k + 1), dataRateIndex: 5, gatewayDistancesMeters: [100]))
+                transfers.append((device, 100, .downlink, .zero))
+            }
+            let reports = try run(&network, transfers: transfers)
+            let gaps = try transfers.map { device, _, _, _ in
+                let tx = transmissions(network.activity(of: device))
+                try #require(tx.count >= 2)
+                return tx[1].start - tx[0].end
+            }
+            return (reports, gaps)
+        }
+        for seed: UInt64 in [1, 2, 3] {
+            let (reports, gaps) = try poll(devices: 2, seed: seed)
+            // ACK_TIMEOUT (RP002 §2): the next poll starts 1…3 s after RX2 opens, i.e. 3…5 s after the poll ended
+            // (the empty RX2 window at DR0, 8 symbols of 32.768 ms, has closed by then).
+            for gap in gaps { #expect(gap >= SimTime.milliseconds(3_000) && gap <= SimTime.milliseconds(5_000)) }
+            #expect(gaps[0] != gaps[1])
+            // Out of step after the first collision, both get their single downlink frame.
+            #expect(reports.count == 2 && reports.allSatisfy(\.delivered))
+        }
+        // Twelve devices polling together on one channel: the random back-off spreads them over ~2 s, so most
+        // polls are heard within the eight attempts; in lock-step every one would be lost.
+        let (reports, _) = try poll(devices: 12, seed: 1)
+        #expect(reports.filter(\.delivered).count >= 9)
+    }
 }
