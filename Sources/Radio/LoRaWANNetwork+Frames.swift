@@ -310,6 +310,7 @@ extension LoRaWANNetwork {
             if decoded, let (_, planned) = downlink {
                 transfer.remainingDownlinkBytes -= planned.applicationBytes
                 transfer.failedAttempts = 0
+                transfer.pollsWithoutData = 0
                 if transfer.remainingDownlinkBytes == 0 { finished = true }
             } else {
                 if receivers.isEmpty || downlink != nil {
@@ -319,8 +320,13 @@ extension LoRaWANNetwork {
                     if transfer.failedAttempts >= maximumAttempts { finished = false }
                 }
                 // Nothing came down: like a confirmed uplink without its acknowledgement, the device polls again
-                // after ACK_TIMEOUT, so devices that polled together (and collided) do not stay in step.
-                notBefore = self.acknowledgementTimeout(device: device, uplinkEnd: end, windowsEnd: windowsEnd)
+                // after ACK_TIMEOUT, so devices that polled together (and collided) do not stay in step; the
+                // download's polling policy doubles it after each further poll without data (up to ×64), so a
+                // device rides out a congested or duty-cycle-closed gateway instead of polling into it.
+                transfer.pollsWithoutData += 1
+                notBefore = self.acknowledgementTimeout(
+                    device: device, uplinkEnd: end, windowsEnd: windowsEnd,
+                    multiplier: Int64(1) << Int64(Swift.min(transfer.pollsWithoutData - 1, 6)))
             }
         }
         self.devices[device].transfer = transfer
@@ -331,11 +337,13 @@ extension LoRaWANNetwork {
         }
     }
 
-    /// When the device may send again after an uplink ending at `uplinkEnd` that brought no downlink:
-    /// ACK_TIMEOUT, 2 ± 1 s after RX2 (RP002 §2), drawn uniformly in whole microseconds from the device's
-    /// stream, and never before its receive windows have closed (`windowsEnd`).
-    mutating func acknowledgementTimeout(device: Int, uplinkEnd: SimTime, windowsEnd: SimTime) -> SimTime {
-        let backOff = 1_000_000 + Int64(self.devices[device].stream.integer(below: 2_000_001))
+    /// When the device may send again after an uplink ending at `uplinkEnd` that brought no downlink: RX2's
+    /// delay plus ACK_TIMEOUT, 2 ± 1 s (RP002 §2), drawn uniformly in whole microseconds from the device's
+    /// stream and scaled by `multiplier`; never before its receive windows have closed (`windowsEnd`).
+    mutating func acknowledgementTimeout(
+        device: Int, uplinkEnd: SimTime, windowsEnd: SimTime, multiplier: Int64 = 1
+    ) -> SimTime {
+        let backOff = (1_000_000 + Int64(self.devices[device].stream.integer(below: 2_000_001))) * multiplier
         return Swift.max(uplinkEnd + LoRaWANRegion.receiveDelay2 + .microseconds(backOff), windowsEnd)
     }
 

@@ -47,6 +47,8 @@ struct Transfer {
     var remainingDownlinkBytes: Int
     /// Unsuccessful attempts at the current frame (confirmed uplink) or polls without data (downlink).
     var failedAttempts = 0
+    /// Consecutive polls of a downlink that brought no data (failed or waiting); sets the next poll's back-off.
+    var pollsWithoutData = 0
     var delivered = true
     var uplinkFrames = 0
     var retransmissions = 0

@@ -27,9 +27,13 @@ import SimKernel
 ///   budget its duty cycle, not the device's, bounds how fast a model comes down.
 /// - **Duty cycle** (EU868): by ``LoRaWANNetworkConfiguration/dutyCycleRule``, for devices and gateways.
 /// - **Confirmed uplinks** are repeated when no acknowledgement arrives, after ACK_TIMEOUT (uniform 1…3 s
-///   after RX2, RP002 §2), up to ``LoRaWANDeviceConfiguration/maximumAttempts``. A poll that brings no
-///   downlink is repeated after the same random ACK_TIMEOUT, so devices whose polls collided do not poll in
-///   step again; polls that go unheard, or whose downlink is lost, count against the same limit.
+///   after RX2, RP002 §2), up to ``LoRaWANDeviceConfiguration/maximumAttempts``.
+/// - **Download polling** (LoRaWAN specifies none; this is the application's policy): a poll that brings no
+///   downlink is repeated after the same random ACK_TIMEOUT, doubled after each further poll without data up
+///   to ×64 (3 s … 3 min), so devices whose polls collided do not poll in step again and a device waits out a
+///   gateway that is busy or closed by its duty cycle. The download fails after
+///   ``LoRaWANDeviceConfiguration/maximumAttempts`` consecutive polls that went unheard or whose downlink was
+///   lost; polls that only found the gateway's transmitter closed are waiting, not failing.
 ///
 /// Every device's radio time line (TX at its power, RX windows, sleep between) is kept as
 /// ``RadioInterval``s in Energy's ``Energy/RadioState`` for an energy model; drain it up to each event's

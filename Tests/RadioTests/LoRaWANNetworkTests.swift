@@ -367,6 +367,23 @@ struct LoRaWANNetworkTests {
             // Out of step after the first collision, both get their single downlink frame.
             #expect(reports.count == 2 && reports.allSatisfy(\.delivered))
         }
+        // A device out of range: none of its eight polls is heard. After the k-th, the next waits RX2's 2 s plus
+        // ACK_TIMEOUT × 2^(k−1) (1…3 s, doubled per further poll without data), so the polls spread out.
+        var configuration = LoRaWANNetworkConfiguration(region: .eu868)
+        noShadowing(&configuration)
+        var network = try LoRaWANNetwork(configuration: configuration)
+        let far = try network.addDevice(
+            LoRaWANDeviceConfiguration(entity: 1, dataRateIndex: 5, gatewayDistancesMeters: [100_000]))
+        let report = try #require(try run(&network, transfers: [(far, 100, .downlink, .zero)]).first)
+        #expect(!report.delivered)
+        let polls = transmissions(network.activity(of: far))
+        #expect(polls.count == 8)
+        for (k, pair) in zip(polls, polls.dropFirst()).enumerated() {
+            let gap = pair.1.start - pair.0.end
+            let scale = Int64(1) << Int64(k)
+            #expect(gap >= SimTime.milliseconds(2_000 + 1_000 * scale))
+            #expect(gap <= SimTime.milliseconds(2_000 + 3_000 * scale))
+        }
         // Twelve devices polling together on one channel: the random back-off spreads them over ~2 s, so most
         // polls are heard within the eight attempts; in lock-step every one would be lost.
         let (reports, _) = try poll(devices: 12, seed: 1)
