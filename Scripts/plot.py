@@ -591,7 +591,7 @@ def main(argv) -> int:
         ("staleness", "FTTE server under each staleness decay (90 % stragglers)."),
         ("stand-ins", "FTTE's stand-in assumptions, one at a time."),
         ("capacity", "FTTE server with rolling sub-networks at each capacity ratio."),
-        ("energy", "Energy and survivors per strategy (20 mAh budget per device)."),
+        ("energy", "Energy and survivors per strategy (1 mAh budget per device)."),
         ("payload", "Payload to target with frozen weights provisioned or downloaded once."),
     ]:
         frame = point_frames.get(manifest)
