@@ -80,11 +80,20 @@ let package = Package(
             name: "Radio",
             dependencies: ["SimKernel", "Energy"]
         ),
+        // The git commit of the sources compiled, written at build time by the SourceCommit plugin.
+        .target(
+            name: "BuildInfo",
+            plugins: ["SourceCommit"]
+        ),
+        .plugin(
+            name: "SourceCommit",
+            capability: .buildTool()
+        ),
         // The simulated world: manifests and sweeps, devices, the run loop, traces.
         .target(
             name: "Scenario",
             dependencies: [
-                "SimKernel", "Radio", "Energy", "TinyTrain", "Datasets", "Federation", "BoundedYAML",
+                "SimKernel", "Radio", "Energy", "TinyTrain", "Datasets", "Federation", "BoundedYAML", "BuildInfo",
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/quickstart.yaml")]

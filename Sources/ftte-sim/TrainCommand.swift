@@ -117,7 +117,7 @@ struct TrainCommand: ParsableCommand {
         print(format == .text ? alignedReport(rows) : csvReport(rows), terminator: "")
         if let saveWeights {
             do {
-                let model = try FederatedModel(plan: plan)
+                let model = FederatedModel(plan: plan)
                 try WeightsFile.save(model.parameters(from: session.weights()), of: model, to: saveWeights)
             } catch {
                 throw dataError("cannot write the weights to \(saveWeights): \(error.localizedDescription)")

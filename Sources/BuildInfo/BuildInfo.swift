@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// Facts about the build of this executable, recorded when it was compiled.
+public enum BuildInfo {
+    /// The git commit of the sources this build compiled (`<sha>-dirty` when tracked files under `Sources/` or
+    /// `Package.swift` differed from it; `unknown` when built outside a git checkout). Written at build time by
+    /// the `SourceCommit` plugin, so moving the checkout afterwards does not change it.
+    public static let commit: String = sourceCommit
+}
