@@ -132,7 +132,7 @@ extension World {
         guard self.devices[index].power.isAlive else { return }
         let now = self.simulator.now
         guard let change = self.devices[index].availability.advance() else { return }
-        try self.syncRadio(index, to: now)
+        try self.account(index, to: now)
         guard self.devices[index].power.isAlive else { return }
         let actions: [DeviceLifecycle.Action]
         if change.isOnline {
@@ -220,8 +220,11 @@ extension World {
         }
     }
 
-    /// Feeds the device's radio activity up to `time` into its power model (never ahead of the clock).
-    func syncRadio(_ index: Int, to time: SimTime) throws {
+    /// Accounts a device up to `time`, handling a battery death found on the way: its radio activity up to `time`
+    /// goes into its power model (each interval from its start, never ahead of the clock), then the power model
+    /// advances to `time` in the last interval's state. Only then is the battery event re-predicted: a prediction
+    /// from the last interval's start could fall before `time` when the battery runs out inside that interval.
+    func account(_ index: Int, to time: SimTime) throws {
         guard self.devices[index].power.isAlive else { return }
         let intervals: [RadioInterval]
         switch self.devices[index].link {
@@ -233,31 +236,20 @@ extension World {
         case .ideal:
             intervals = []
         }
-        for interval in intervals {
-            let death: Death?
+        var death: Death?
+        for interval in intervals where death == nil {
             do {
                 death = try self.devices[index].power.enter(interval.state, at: interval.start)
             } catch {
                 throw SimulationError(message: "device \(index): radio \(interval.state): \(error)")
             }
-            if let death {
-                try self.updateCutoff(index)
-                try self.apply(death.actions, to: index)
-                return
-            }
         }
-        try self.updateCutoff(index)
-    }
-
-    /// Accounts a device up to `time` (radio first), handling a battery death found on the way.
-    func account(_ index: Int, to time: SimTime) throws {
-        try self.syncRadio(index, to: time)
-        guard self.devices[index].power.isAlive else { return }
-        let death: Death?
-        do {
-            death = try self.devices[index].power.advance(to: time)
-        } catch {
-            throw SimulationError(message: "device \(index): \(error)")
+        if death == nil {
+            do {
+                death = try self.devices[index].power.advance(to: time)
+            } catch {
+                throw SimulationError(message: "device \(index): \(error)")
+            }
         }
         try self.updateCutoff(index)
         if let death { try self.apply(death.actions, to: index) }

@@ -102,7 +102,7 @@ extension World {
     /// Begins a participation: the device is busy and its download starts.
     func startParticipation(_ index: Int, version: Int, parameters: [[Float]], round: Int?) throws {
         let now = self.simulator.now
-        try self.syncRadio(index, to: now)
+        try self.account(index, to: now)
         guard self.devices[index].power.status == .online else { return }
         let actions = try self.lifecycle(index) { try $0.participationStarted(at: now) }
         if !actions.isEmpty {
@@ -266,7 +266,7 @@ extension World {
             }
         }
         self.devices[index].participation = participation
-        try self.syncRadio(index, to: now)
+        try self.account(index, to: now)
         guard self.devices[index].power.isAlive else { return }
         try self.enterMCU(index, .active)
         self.traces.event(now, "training_started", device: index, "\(participation.macs) MACs")
@@ -290,7 +290,7 @@ extension World {
     /// Local training ended: the update goes up (its real values from the pool).
     func trainingDone(_ index: Int) throws {
         let now = self.simulator.now
-        try self.syncRadio(index, to: now)
+        try self.account(index, to: now)
         guard self.devices[index].power.isAlive, var participation = self.devices[index].participation,
             let ticket = participation.ticket
         else { return }
@@ -367,7 +367,7 @@ extension World {
     /// the battery died on the way the death already ended it.
     func finishParticipation(_ index: Int, _ outcome: ParticipationOutcome) throws {
         let now = self.simulator.now
-        try self.syncRadio(index, to: now)
+        try self.account(index, to: now)
         guard self.devices[index].power.isAlive else { return }
         let actions = try self.lifecycle(index) { try $0.participationEnded(outcome, at: now) }
         try self.apply(actions, to: index)

@@ -157,6 +157,33 @@ import Testing
         #expect(devices.filter { $0["outcome"] == "dropped_battery" }.count == deaths.count)
     }
 
+    @Test(arguments: [0.001, 0.002, 0.004, 0.008, 0.016, 0.03, 0.05, 0.1, 0.2])
+    func loRaWANDevicesWhoseBatteriesDieBetweenRadioEventsDieOnceAndTheRunGoesOn(capacityMilliampHours: Double) throws {
+        // LoRaWAN devices with almost nothing left die while they poll for the model: between two of their radio's
+        // recorded intervals, at whatever moment the world next accounts them (a status event, a transfer's end).
+        let yaml = Self.manifest.replacingOccurrences(
+            of: "battery: 2xAA-alkaline}",
+            with: "battery: 2xAA-alkaline, battery_capacity_mAh: \(capacityMilliampHours)}"
+        ).replacingOccurrences(of: "availability: {kind: markov, mean_online: 2min, mean_offline: 1min}", with: "")
+        let files = try Self.run(yaml)
+        let events = Self.table(files["events.csv"]).rows
+        let deaths = events.filter { $0["event"] == "died" }
+        let loraDeaths = Set(deaths.compactMap { $0["device_id"] }).intersection(
+            Set(
+                Self.table(files["devices.csv"]).rows.filter { $0["device_class"] == "lora" }.compactMap {
+                    $0["device_id"]
+                }))
+        #expect(!loraDeaths.isEmpty)
+        // Each device dies once, and nothing of it happens afterwards.
+        #expect(Set(deaths.compactMap { $0["device_id"] }).count == deaths.count)
+        for death in deaths {
+            let time = try #require(Double(death["time_s"] ?? ""))
+            #expect(
+                events.filter { $0["device_id"] == death["device_id"] && (Double($0["time_s"] ?? "") ?? 0) > time }
+                    .isEmpty)
+        }
+    }
+
     @Test(arguments: ["fedasync", "fedbuff", "ftte", "fedavg"])
     func anIdealAlwaysOnFleetRunsUntilItsUpdateBudget(strategy: String) throws {
         // Mains power, an instantaneous lossless link, always online: nothing but the update budget can end this
