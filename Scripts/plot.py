@@ -101,7 +101,8 @@ def load_runs(runs_dir: pathlib.Path):
             columns = list(frame.columns)
             keys = columns[columns.index("replication") + 1 : columns.index("name")]
             sweep_keys[manifest_dir.name] = keys
-            record = yaml.safe_load((run_dir / "manifest.resolved.yaml").read_text())["run"]
+            resolved = yaml.safe_load((run_dir / "manifest.resolved.yaml").read_text())
+            record = resolved["run"]
             row = frame.iloc[0].to_dict()
             row.update(
                 manifest=manifest_dir.name,
@@ -114,12 +115,26 @@ def load_runs(runs_dir: pathlib.Path):
                 row[key] = str(row[key])
             rows.append(row)
             curves[row["run_id"]] = pd.read_csv(run_dir / "global.csv")
-            participations = pd.read_csv(run_dir / "devices.csv", usecols=["outcome", "energy_mJ"])
+            participations = pd.read_csv(run_dir / "devices.csv", usecols=["device_class", "outcome", "energy_mJ"])
             outcomes = participations["outcome"]
             row["excluded_devices"] = int((outcomes == "oom").sum()) if "oom" in set(outcomes) else 0
             # Energy of the participations themselves (download, training, upload), without idle sleep.
             row["participation_energy_J"] = float(participations["energy_mJ"].fillna(0).sum()) / 1000
+            row.update(radio_outcomes(participations, resolved))
     return pd.DataFrame(rows), curves, sweep_keys
+
+
+def radio_outcomes(participations: pd.DataFrame, resolved: dict) -> dict:
+    """Per radio kind (from the resolved manifest's classes, whose names do not say it): the updates its devices
+    delivered (completed participations) and the participations their link lost (dropped_link)."""
+    kinds = {c["name"]: c["radio"]["kind"] for c in resolved["devices"]["classes"]}
+    radio = participations["device_class"].map(kinds)
+    counts = {}
+    for kind in ["lorawan", "ble"]:
+        mine = participations["outcome"][radio == kind]
+        counts[f"{kind}_updates"] = int((mine == "completed").sum())
+        counts[f"{kind}_dropped_link"] = int((mine == "dropped_link").sum())
+    return counts
 
 
 def time_to(curve: pd.DataFrame, threshold: float) -> float:
@@ -175,6 +190,9 @@ METRICS = [
     "fleet_half_life_s",
     "survivors",
     "updates_received",
+    "lorawan_updates",
+    "lorawan_dropped_link",
+    "ble_updates",
 ]
 
 
@@ -488,7 +506,7 @@ def main(argv) -> int:
 
     # Claims: convergence (paired by replication: the same seed gives the same world).
     ratio_rows = []
-    for manifest in ["convergence", "stragglers", "fleets", "batch",
+    for manifest in ["convergence", "stragglers", "concurrency", "fleets", "batch",
                      "sensitivity-compute", "sensitivity-radio"]:
         if manifest in sweep_keys:
             ratio_rows += time_ratios(runs, sweep_keys[manifest], manifest)
@@ -587,12 +605,23 @@ def main(argv) -> int:
         tables.append(tex_table(memory_table, "Training memory and upload payload per update: FedAvg's full "
                                 "update (eager accounting and this engine's static plan) against FTTE's sparse "
                                 "update chosen under each cap.", "tab:memory"))
-    for manifest, caption in [
-        ("staleness", "FTTE server under each staleness decay (90 % stragglers)."),
-        ("stand-ins", "FTTE's stand-in assumptions, one at a time."),
-        ("capacity", "FTTE server with rolling sub-networks at each capacity ratio."),
-        ("energy", "Energy and survivors per strategy (1 mAh budget per device)."),
-        ("payload", "Payload to target with frozen weights provisioned or downloaded once."),
+    learning = [("time_to_target_s", "time to target (s)", 0), ("final_accuracy", "final accuracy", 3)]
+    energy = [("energy_J", "fleet energy (J)", 1), ("survivors", "survivors", 1),
+              ("energy_per_update_J", "fleet J per update", 3),
+              ("participation_energy_per_update_J", "participation J per update", 3),
+              ("fleet_half_life_s", "half the fleet dead (s)", 0)]
+    radios = [("updates_received", "updates", 0), ("lorawan_updates", "LoRaWAN updates", 1),
+              ("lorawan_dropped_link", "LoRaWAN links lost", 1), ("ble_updates", "BLE updates", 1)]
+    for manifest, caption, metrics in [
+        ("staleness", "FTTE server under each staleness decay (90 % stragglers).", learning),
+        ("stand-ins", "FTTE's stand-in assumptions, one at a time.", learning),
+        ("capacity", "FTTE server with rolling sub-networks at each capacity ratio.", learning),
+        ("fleets", "Radio fleets (classes 0 and 1, 60 % and 40 % of 100 devices): updates delivered over each "
+         "radio and LoRaWAN participations lost on the link.", learning + radios),
+        ("energy", "Energy and survivors per strategy (1 mAh budget per device, two days or 20 000 updates).",
+         [("updates_received", "updates", 0)] + energy),
+        ("payload", "Payload to target with frozen weights provisioned or downloaded once.",
+         learning + [("total_payload_bytes", "payload to end (B)", 0)]),
     ]:
         frame = point_frames.get(manifest)
         if frame is None or frame.empty:
@@ -600,13 +629,7 @@ def main(argv) -> int:
         keys = sweep_keys[manifest]
         table = frame[keys].copy()
         table["reached"] = [f"{r}/{n}" for r, n in zip(frame["reached_target"], frame["replications"])]
-        for metric, label, digits in [("time_to_target_s", "time to target (s)", 0),
-                                      ("final_accuracy", "final accuracy", 3),
-                                      ("energy_J", "fleet energy (J)", 1), ("survivors", "survivors", 1),
-                                      ("total_payload_bytes", "payload to end (B)", 0),
-                                      ("energy_per_update_J", "fleet J per update", 3),
-                                      ("participation_energy_per_update_J", "participation J per update", 3),
-                                      ("fleet_half_life_s", "half the fleet dead (s)", 0)]:
+        for metric, label, digits in metrics:
             table[label] = [fmt_ci(m, h, digits) for m, h in zip(frame[metric], frame[metric + "_ci95"])]
         tables.append(tex_table(table, caption, f"tab:{manifest}"))
     (generated_dir / "tables.tex").write_text("\n".join(tables) or "% no results yet\n")
@@ -655,6 +678,7 @@ def numbers_tex(claims_frame: pd.DataFrame, footprint: pd.DataFrame, runs: pd.Da
         text = "n/a" if stopped.empty else (
             f"{stopped['end_time_s'].astype(float).min() / 60:.0f}--{stopped['end_time_s'].astype(float).max() / 60:.0f}")
         lines.append("\\newcommand{\\" + macro + "}{" + text + "}")
+    lines += radio_energy_macros(runs)
     full = footprint[footprint["scheme"] == "fedavg"] if not footprint.empty else footprint
     if full.empty:
         lines.append("\\newcommand{\\EagerOverStaticRange}{n/a}")
@@ -679,6 +703,45 @@ def numbers_tex(claims_frame: pd.DataFrame, footprint: pd.DataFrame, runs: pd.Da
         lines.append("\\newcommand{\\" + macro + "Range}{" + text + "}")
         lines.append("\\newcommand{\\" + macro + "Holds}{" + holds + "}")
     return "\n".join(lines) + "\n"
+
+
+def per_strategy(frame: pd.DataFrame, metric: str, digits: int, scale: float = 1.0, missing: str = "n/a") -> str:
+    """`FedAvg a, FedAsync b, …`: the mean of `metric` (times `scale`) over each strategy's runs in `frame`
+    (`missing` for a strategy whose runs all lack it)."""
+    names = {"fedavg": "FedAvg", "fedasync": "FedAsync", "fedbuff": "FedBuff", "ftte": "FTTE"}
+    parts = []
+    for strategy in STRATEGIES:
+        if frame.empty or not (frame["strategy"] == strategy).any():
+            continue
+        values = frame[frame["strategy"] == strategy][metric].astype(float).dropna()
+        parts.append(f"{names[strategy]} {values.mean() * scale:.{digits}f}" if len(values) else
+                     f"{names[strategy]} {missing}")
+    return ", ".join(parts) or "n/a"
+
+
+def radio_energy_macros(runs: pd.DataFrame) -> list[str]:
+    """Macros for the radio and energy paragraphs: updates over LoRaWAN in the fleets and the energy budget's
+    fleet half-life, per strategy (means over replications)."""
+    lines = []
+    empty = pd.DataFrame(columns=["strategy"])
+    fleets = runs[runs["manifest"] == "fleets"] if not runs.empty else empty
+    radio_keys = ["devices.classes[0].radio", "devices.classes[1].radio"]
+    if not fleets.empty and all(k in fleets for k in radio_keys):
+        lora_only = fleets[fleets[radio_keys[0]].str.contains("lorawan") & fleets[radio_keys[1]].str.contains("lorawan")]
+        mixed = fleets[fleets[radio_keys[0]].str.contains("lorawan") & fleets[radio_keys[1]].str.contains("ble")]
+    else:
+        lora_only = mixed = empty
+    lines.append("\\newcommand{\\LoRaOnlyUpdates}{" + per_strategy(lora_only, "updates_received", 0) + "}")
+    lines.append("\\newcommand{\\LoRaOnlyLinksLost}{" + per_strategy(lora_only, "lorawan_dropped_link", 0) + "}")
+    lines.append("\\newcommand{\\MixedLoRaUpdates}{" + per_strategy(mixed, "lorawan_updates", 0) + "}")
+    lines.append("\\newcommand{\\MixedBLEUpdates}{" + per_strategy(mixed, "ble_updates", 0) + "}")
+    energy = runs[runs["manifest"] == "energy"] if not runs.empty else empty
+    lines.append("\\newcommand{\\EnergyHalfLifeHours}{"
+                 + per_strategy(energy, "fleet_half_life_s", 1, 1 / 3600, "(not within the run)") + "}")
+    lines.append("\\newcommand{\\EnergyUpdates}{" + per_strategy(energy, "updates_received", 0) + "}")
+    lines.append("\\newcommand{\\EnergyPerUpdate}{"
+                 + per_strategy(energy, "participation_energy_per_update_J", 3) + "}")
+    return lines
 
 
 def check_quick(runs: pd.DataFrame, footprint: pd.DataFrame, results_dir: pathlib.Path) -> list[str]:
