@@ -5,7 +5,7 @@ import PackagePlugin
 
 /// Records, at every build, the git commit of the sources being compiled: a prebuild command writes
 /// `SourceCommit.swift` (`let sourceCommit = "<sha>"`, with `-dirty` when tracked files under `Sources/` or
-/// `Package.swift` differ from it, `unknown` outside a git checkout). The file is rewritten only when its text
+/// `Package.swift` differ from it, `unknown` when the package directory is not the top of a git checkout). The file is rewritten only when its text
 /// changes, so an unchanged tree does not recompile anything.
 @main
 struct SourceCommit: BuildToolPlugin {
@@ -16,7 +16,11 @@ struct SourceCommit: BuildToolPlugin {
             package=$1
             out=$2
             mkdir -p "$out"
-            commit=$(git -C "$package" rev-parse HEAD 2>/dev/null) || commit=unknown
+            commit=unknown
+            # Only the package's own checkout counts (not a repository it was unpacked into).
+            top=$(git -C "$package" rev-parse --show-toplevel 2>/dev/null) &&
+                [ "$(cd "$top" && pwd -P)" = "$(cd "$package" && pwd -P)" ] &&
+                commit=$(git -C "$package" rev-parse HEAD 2>/dev/null) || commit=unknown
             if [ "$commit" != unknown ] &&
                 [ -n "$(git -C "$package" status --porcelain --untracked-files=no -- Sources Package.swift 2>/dev/null)" ]
             then
