@@ -45,7 +45,8 @@ struct Transfer {
     var fragments: [Int]
     var nextFragment = 0
     var remainingDownlinkBytes: Int
-    /// Unsuccessful attempts at the current frame (confirmed uplink) or polls without data (downlink).
+    /// Unsuccessful attempts at the current frame (confirmed uplink), or consecutive polls that went unheard or
+    /// whose downlink was lost (downlink; polls that found the gateway closed do not count).
     var failedAttempts = 0
     /// Consecutive polls of a downlink that brought no data (failed or waiting); sets the next poll's back-off.
     var pollsWithoutData = 0

@@ -30,8 +30,9 @@ import SimKernel
 ///   after RX2, RP002 §2), up to ``LoRaWANDeviceConfiguration/maximumAttempts``.
 /// - **Download polling** (LoRaWAN specifies none; this is the application's policy): a poll that brings no
 ///   downlink is repeated after the same random ACK_TIMEOUT, doubled after each further poll without data up
-///   to ×64 (3 s … 3 min), so devices whose polls collided do not poll in step again and a device waits out a
-///   gateway that is busy or closed by its duty cycle. The download fails after
+///   to ×64 (1–3 s at first, 64–192 s at most, after RX2), so devices whose polls collided do not poll in
+///   step again and a device waits out a gateway that is busy or closed by its duty cycle. The download fails
+///   after
 ///   ``LoRaWANDeviceConfiguration/maximumAttempts`` consecutive polls that went unheard or whose downlink was
 ///   lost; polls that only found the gateway's transmitter closed are waiting, not failing.
 ///

@@ -116,7 +116,7 @@ public struct DeviceClassSection: Sendable, Encodable {
         self.radio = try RadioSection(map.require("radio", expected: "the radio (kind: lorawan, ble or ideal)"))
         self.battery = try map["battery"]?.string(expected: "a battery preset name or mains") ?? "mains"
         self.batteryCapacityMilliampereHours = try map["battery_capacity_mAh"]?.double(
-            "a capacity > 0 in mAh", where: { $0 > 0 })
+            "a capacity > 0 and at most 1e9 in mAh", where: { $0 > 0 && $0 <= 1e9 })
     }
 }
 

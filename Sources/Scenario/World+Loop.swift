@@ -174,7 +174,9 @@ extension World {
                 self.book.perform([action], for: UInt64(index), on: &self.simulator)
                 self.traces.event(now, "died", device: index, "\(death.cause)")
                 self.cancelTransfer(index)
-                if case .asynchronous(var server) = self.server {
+                // Its work goes to another device while the run goes on; not once it has stopped (the final
+                // accounting up to the end may find deaths, and other devices are already accounted there).
+                if self.stopReason == nil, case .asynchronous(var server) = self.server {
                     let assignments = server.deviceLost(index)
                     self.server = .asynchronous(server)
                     try self.start(assignments)

@@ -158,6 +158,12 @@ import Testing
             name: "nesting too deep", yaml: minimal + "traces: " + String(repeating: "[", count: 100_000) + "\n",
             line: 8, column: 72, keyPath: "", message: "nesting deeper than 64"),
         BadInput(
+            name: "a battery capacity beyond any battery",
+            yaml: minimal.replacingOccurrences(
+                of: "battery: cr2032}", with: "battery: cr2032, battery_capacity_mAh: 1e20}"),
+            line: 6, column: 119, keyPath: "devices.classes[1].battery_capacity_mAh",
+            message: "got 1e+20; expected a capacity > 0 and at most 1e9 in mAh"),
+        BadInput(
             name: "a missing section", yaml: "name: x\nstrategy: {kind: ftte}\n", line: 1, column: 1,
             keyPath: "devices", message: "missing; expected the fleet"),
     ]
