@@ -681,6 +681,12 @@ def numbers_tex(claims_frame: pd.DataFrame, footprint: pd.DataFrame, runs: pd.Da
             f"{stopped['end_time_s'].astype(float).min() / 60:.0f}--{stopped['end_time_s'].astype(float).max() / 60:.0f}")
         lines.append("\\newcommand{\\" + macro + "}{" + text + "}")
     lines += radio_energy_macros(runs)
+    # The sub-network FTTE trains on the runs' fleets: cnn-28 at batch 8 under the 256 KiB cap.
+    sparse = footprint[(footprint["model"] == "cnn-28") & (footprint["batch"] == 8) & (footprint["cap_bytes"] == 262144)
+                       & (footprint["scheme"] == "ftte")] if not footprint.empty else footprint
+    trained = (f"{int(sparse['params_trained'].iloc[0]):,} of {int(sparse['params_total'].iloc[0]):,}".replace(",", "\\,")
+               if not sparse.empty else "n/a")
+    lines.append("\\newcommand{\\FTTESubnetParameters}{" + trained + "}")
     full = footprint[footprint["scheme"] == "fedavg"] if not footprint.empty else footprint
     if full.empty:
         lines.append("\\newcommand{\\EagerOverStaticRange}{n/a}")
