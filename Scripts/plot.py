@@ -759,6 +759,8 @@ def radio_energy_macros(runs: pd.DataFrame) -> list[str]:
     lines.append("\\newcommand{\\EnergyHalfLifeHours}{"
                  + per_strategy(energy, "fleet_half_life_s", 1, 1 / 3600, "(not within the run)") + "}")
     lines.append("\\newcommand{\\EnergyUpdates}{" + per_strategy(energy, "updates_received", 0) + "}")
+    lines.append("\\newcommand{\\EnergyLoRaUpdates}{" + per_strategy(energy, "lorawan_updates", 0) + "}")
+    lines.append("\\newcommand{\\EnergyLoRaLinksLost}{" + per_strategy(energy, "lorawan_dropped_link", 0) + "}")
     lines.append("\\newcommand{\\EnergyPerUpdate}{"
                  + per_strategy(energy, "participation_energy_per_update_J", 3) + "}")
     return lines
