@@ -732,7 +732,11 @@ def radio_energy_macros(runs: pd.DataFrame) -> list[str]:
     fleet half-life, per strategy (means over replications)."""
     lines = []
     empty = pd.DataFrame(columns=["strategy"])
-    fleets = runs[runs["manifest"] == "fleets"] if not runs.empty else empty
+
+    def of(manifest: str) -> pd.DataFrame:
+        return runs[runs["manifest"] == manifest] if not runs.empty else empty
+
+    fleets = of("fleets")
     radio_keys = ["devices.classes[0].radio", "devices.classes[1].radio"]
     if not fleets.empty and all(k in fleets for k in radio_keys):
         lora_only = fleets[fleets[radio_keys[0]].str.contains("lorawan") & fleets[radio_keys[1]].str.contains("lorawan")]
@@ -743,10 +747,12 @@ def radio_energy_macros(runs: pd.DataFrame) -> list[str]:
     lines.append("\\newcommand{\\LoRaOnlyLinksLost}{" + per_strategy(lora_only, "lorawan_dropped_link", 0) + "}")
     lines.append("\\newcommand{\\MixedLoRaUpdates}{" + per_strategy(mixed, "lorawan_updates", 0) + "}")
     lines.append("\\newcommand{\\MixedBLEUpdates}{" + per_strategy(mixed, "ble_updates", 0) + "}")
-    convergence = runs[(runs["manifest"] == "convergence") & (runs["devices"] == 100)] if not runs.empty else empty
+    convergence = of("convergence")
+    convergence = convergence[convergence["devices"] == 100] if not convergence.empty else empty
     lines.append("\\newcommand{\\ConvergenceUpdates}{" + per_strategy(convergence, "updates_received", 0) + "}")
     lines.append("\\newcommand{\\ConvergenceLoRaUpdates}{" + per_strategy(convergence, "lorawan_updates", 0) + "}")
-    concurrency = runs[(runs["manifest"] == "concurrency") & (runs["strategy"] == "ftte")] if not runs.empty else empty
+    concurrency = of("concurrency")
+    concurrency = concurrency[concurrency["strategy"] == "ftte"] if not concurrency.empty else empty
     parts = []
     if not concurrency.empty and "strategy.concurrency" in concurrency:
         for value, group in sorted(concurrency.groupby("strategy.concurrency"), key=lambda item: int(item[0])):
@@ -755,7 +761,7 @@ def radio_energy_macros(runs: pd.DataFrame) -> list[str]:
             parts.append(f"{value} open: {len(reached)} of {len(group)} reached 0.80{when}, "
                          f"{group['updates_received'].astype(float).mean():.0f} updates")
     lines.append("\\newcommand{\\ConcurrencyFTTE}{" + ("; ".join(parts) or "n/a") + "}")
-    energy = runs[runs["manifest"] == "energy"] if not runs.empty else empty
+    energy = of("energy")
     lines.append("\\newcommand{\\EnergyHalfLifeHours}{"
                  + per_strategy(energy, "fleet_half_life_s", 1, 1 / 3600, "(not within the run)") + "}")
     lines.append("\\newcommand{\\EnergyUpdates}{" + per_strategy(energy, "updates_received", 0) + "}")
